@@ -1,0 +1,24 @@
+//! Structure profiles of glasses: total and partial radial distribution functions, coordination
+//! numbers, static structure factors and bond-angle distributions, in 2D and 3D, for orthorhombic
+//! and triclinic periodic cells.
+//!
+//! Following freud, each computation keeps its validated parameters apart from its results, and
+//! the neighbour search ([`neighbors::CellList`]) is one shared piece that every pair-based
+//! computation uses.
+
+pub mod bond_angles;
+pub mod error;
+pub mod neighbors;
+pub mod rdf;
+pub mod structure_factor;
+
+pub use bond_angles::{BondAngleDistribution, PairCutoffs, bond_angles};
+pub use error::{DescriptorError, Result};
+pub use neighbors::{CellList, Pair};
+pub use rdf::{
+    Normalization, PartialRdf, Rdf, RdfParams, RdfResult, pair_histogram, pair_index, rdf,
+    species_pairs,
+};
+pub use structure_factor::{
+    QGrid, StructureFactor, Window, structure_factor_direct, structure_factor_from_rdf,
+};

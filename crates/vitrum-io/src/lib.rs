@@ -1,0 +1,25 @@
+//! Input and output for vitrum: periodic configurations read through chemfiles (LAMMPS dump and
+//! data, XYZ and extended XYZ, and every other format chemfiles reads), writers for LAMMPS dumps
+//! and extended XYZ, and numeric tables (NPY, CSV). Every error names the file it is about, and
+//! every output is written atomically.
+
+pub mod atomic;
+pub mod cell;
+pub mod configuration;
+pub mod error;
+pub mod frames;
+pub mod read;
+pub mod table;
+pub mod write;
+
+pub use atomic::write_atomically;
+pub use cell::{Cell, Dim};
+pub use configuration::{Configuration, Species};
+pub use error::{IoError, Result};
+pub use frames::FrameSelection;
+pub use read::{
+    ConfigurationReader, DimSource, ReadOptions, read_configuration, read_configurations,
+    resolve_format,
+};
+pub use table::{Table, read_csv, read_npy_1d, read_npy_2d, read_npy_dyn, write_csv, write_npy};
+pub use write::{write_extxyz, write_lammps_dump};

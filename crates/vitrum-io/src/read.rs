@@ -1,0 +1,413 @@
+//! Reading configurations through chemfiles, with the checks and LAMMPS fixes vitrum relies on.
+
+use crate::cell::{Cell, Dim, matvec};
+use crate::configuration::{Configuration, Species, species_order};
+use crate::error::{IoError, Result};
+use crate::frames::FrameSelection;
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+
+/// How to read a file. The default reads every frame, guesses the format from the extension and
+/// the dimension from the coordinates.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    /// A chemfiles format name ("LAMMPS", "LAMMPS Data", "XYZ", ...) or one of vitrum's aliases
+    /// (`lammps-dump`, `lammps-data`, `xyz`, `extxyz`); None guesses from the extension.
+    pub format: Option<String>,
+    /// None: 2D when every z coordinate of the first selected frame is equal, else 3D.
+    pub dim: Option<Dim>,
+    pub frames: FrameSelection,
+}
+
+/// How the dimension of a frame was decided, for reporting to the user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DimSource {
+    Explicit,
+    AutoFlatZ,
+    AutoVaryingZ,
+}
+
+impl std::fmt::Display for DimSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            DimSource::Explicit => "as requested",
+            DimSource::AutoFlatZ => "auto: every z coordinate is equal",
+            DimSource::AutoVaryingZ => "auto: z coordinates vary",
+        })
+    }
+}
+
+/// Extension → chemfiles format, for the extensions chemfiles does not know itself.
+const EXTENSIONS: &[(&str, &str)] = &[
+    ("dump", "LAMMPS"),
+    ("lammpstrj", "LAMMPS"),
+    ("lammpsdump", "LAMMPS"),
+    ("data", "LAMMPS Data"),
+    ("lmp", "LAMMPS Data"),
+    ("xyz", "XYZ"),
+    ("extxyz", "XYZ"),
+];
+
+const ALIASES: &[(&str, &str)] = &[
+    ("lammps-dump", "LAMMPS"),
+    ("lammps", "LAMMPS"),
+    ("dump", "LAMMPS"),
+    ("lammps-data", "LAMMPS Data"),
+    ("data", "LAMMPS Data"),
+    ("xyz", "XYZ"),
+    ("extxyz", "XYZ"),
+];
+
+fn known_formats_text() -> String {
+    "lammps-dump, lammps-data, xyz, extxyz".to_string()
+}
+
+/// Resolves the chemfiles format name for `path`.
+pub fn resolve_format(path: &Path, requested: Option<&str>) -> Result<String> {
+    if let Some(req) = requested {
+        let lower = req.to_ascii_lowercase();
+        if let Some((_, f)) = ALIASES.iter().find(|(a, _)| *a == lower) {
+            return Ok((*f).to_string());
+        }
+        let known = chemfiles::formats_list();
+        if let Some(f) = known
+            .iter()
+            .find(|f| f.name.eq_ignore_ascii_case(req) && f.read)
+        {
+            return Ok(f.name.to_string());
+        }
+        return Err(IoError::UnknownFormat {
+            path: path.to_path_buf(),
+            found: req.to_string(),
+            known: known_formats_text(),
+        });
+    }
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(|e| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    if let Some((_, f)) = EXTENSIONS.iter().find(|(e, _)| *e == ext) {
+        return Ok((*f).to_string());
+    }
+    let path_str = path.to_string_lossy();
+    match chemfiles::guess_format(path_str.as_ref()) {
+        Ok(f) if !f.is_empty() => Ok(f),
+        _ => Err(IoError::UnknownFormat {
+            path: path.to_path_buf(),
+            found: if ext.is_empty() {
+                "(no extension)".into()
+            } else {
+                format!(".{ext}")
+            },
+            known: known_formats_text(),
+        }),
+    }
+}
+
+/// A LAMMPS dump's coordinate columns, which decide how chemfiles' cell must be corrected.
+#[derive(Debug, Clone, Copy)]
+struct LammpsDumpLayout {
+    scaled: bool,
+}
+
+fn peek_lammps_dump_layout(path: &Path) -> Result<LammpsDumpLayout> {
+    let file = std::fs::File::open(path).map_err(|e| IoError::os(path, e))?;
+    for line in std::io::BufReader::new(file).lines().take(10_000) {
+        let line = line.map_err(|e| IoError::os(path, e))?;
+        if let Some(cols) = line.strip_prefix("ITEM: ATOMS") {
+            let cols: Vec<&str> = cols.split_whitespace().collect();
+            let has = |names: &[&str]| names.iter().any(|n| cols.contains(n));
+            let unscaled = has(&["x", "xu"]);
+            let scaled = has(&["xs", "xsu"]);
+            return Ok(LammpsDumpLayout {
+                scaled: scaled && !unscaled,
+            });
+        }
+    }
+    Ok(LammpsDumpLayout { scaled: false })
+}
+
+/// An open configuration file: frames are read one at a time, so long trajectories stream.
+pub struct ConfigurationReader {
+    path: PathBuf,
+    format: String,
+    trajectory: chemfiles::Trajectory,
+    n_frames: usize,
+    selected: Vec<usize>,
+    dim: Option<Dim>,
+    lammps_dump: Option<LammpsDumpLayout>,
+}
+
+impl std::fmt::Debug for ConfigurationReader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConfigurationReader")
+            .field("path", &self.path)
+            .field("format", &self.format)
+            .field("n_frames", &self.n_frames)
+            .finish()
+    }
+}
+
+fn install_warning_sink() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        chemfiles::set_warning_callback(|message: &str| {
+            eprintln!("warning (chemfiles): {message}");
+        });
+    });
+}
+
+impl ConfigurationReader {
+    /// Opens `path`, counts its frames and resolves the frame selection.
+    pub fn open(path: impl AsRef<Path>, options: &ReadOptions) -> Result<Self> {
+        install_warning_sink();
+        let path = path.as_ref().to_path_buf();
+        let meta = std::fs::metadata(&path).map_err(|e| IoError::os(&path, e))?;
+        if meta.is_dir() {
+            return Err(IoError::Malformed {
+                path,
+                frame: 0,
+                message: "is a directory, not a configuration file".into(),
+            });
+        }
+        let format = resolve_format(&path, options.format.as_deref())?;
+        let malformed = |message: String| IoError::Malformed {
+            path: path.clone(),
+            frame: 0,
+            message,
+        };
+        if meta.len() == 0 {
+            return Err(malformed("the file is empty".into()));
+        }
+        let path_str = path.to_string_lossy().to_string();
+        let mut trajectory =
+            chemfiles::Trajectory::open_with_format(&path_str, 'r', format.as_str())
+                .map_err(|e| malformed(e.message))?;
+        // chemfiles' Rust binding panics where the C++ library reports a scanning error; turn
+        // that into an error that names the file.
+        let n_frames =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| trajectory.nsteps()))
+                .map_err(|payload| {
+                    let text = payload
+                        .downcast_ref::<String>()
+                        .cloned()
+                        .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+                        .unwrap_or_else(|| "unreadable file".into());
+                    malformed(text.replace("unexpected failure: ", ""))
+                })?;
+        if n_frames == 0 {
+            return Err(malformed(
+                "no frame could be read (is the file truncated?)".into(),
+            ));
+        }
+        let selected = options.frames.resolve(n_frames, &path)?;
+        let lammps_dump = if format == "LAMMPS" {
+            Some(peek_lammps_dump_layout(&path)?)
+        } else {
+            None
+        };
+        Ok(ConfigurationReader {
+            path,
+            format,
+            trajectory,
+            n_frames,
+            selected,
+            dim: options.dim,
+            lammps_dump,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The chemfiles format name in use.
+    pub fn format(&self) -> &str {
+        &self.format
+    }
+
+    /// Frames in the file.
+    pub fn n_frames(&self) -> usize {
+        self.n_frames
+    }
+
+    /// Indices of the selected frames, in reading order.
+    pub fn selected(&self) -> &[usize] {
+        &self.selected
+    }
+
+    /// Reads frame `index` of the file (any index, not only selected ones).
+    pub fn read_frame(&mut self, index: usize) -> Result<(Configuration, DimSource)> {
+        let mut frame = chemfiles::Frame::new();
+        self.trajectory
+            .read_step(index, &mut frame)
+            .map_err(|e| IoError::Malformed {
+                path: self.path.clone(),
+                frame: index,
+                message: e.message,
+            })?;
+        self.convert(&frame, index)
+    }
+
+    /// Reads every selected frame.
+    pub fn read_selected(&mut self) -> Result<Vec<(Configuration, DimSource)>> {
+        let selected = self.selected.clone();
+        selected.into_iter().map(|i| self.read_frame(i)).collect()
+    }
+
+    fn convert(
+        &self,
+        frame: &chemfiles::Frame,
+        index: usize,
+    ) -> Result<(Configuration, DimSource)> {
+        let path = &self.path;
+        let mut positions: Vec<[f64; 3]> = frame.positions().to_vec();
+        for (atom, p) in positions.iter().enumerate() {
+            if let Some(&value) = p.iter().find(|v| !v.is_finite()) {
+                return Err(IoError::NonFinite {
+                    path: path.clone(),
+                    frame: index,
+                    atom,
+                    id: atom + 1,
+                    value,
+                });
+            }
+        }
+        let chem_cell = frame.cell();
+        let matrix = chem_cell.matrix();
+        let mut cell = Cell {
+            matrix,
+            origin: [0.0; 3],
+        };
+        if let Some(layout) = self.lammps_dump
+            && chem_cell.shape() == chemfiles::CellShape::Triclinic
+        {
+            // chemfiles takes LAMMPS' bounding box (xlo_bound, xhi_bound) as the cell lengths;
+            // LAMMPS defines xlo_bound = xlo + min(0, xy, xz, xy+xz) and so on.
+            let wrong = cell;
+            let [xy, xz, yz] = [matrix[0][1], matrix[0][2], matrix[1][2]];
+            let spread_x = [0.0, xy, xz, xy + xz];
+            let x_extra = spread_x.iter().cloned().fold(f64::MIN, f64::max)
+                - spread_x.iter().cloned().fold(f64::MAX, f64::min);
+            let y_extra = yz.max(0.0) - yz.min(0.0);
+            cell.matrix[0][0] -= x_extra;
+            cell.matrix[1][1] -= y_extra;
+            if layout.scaled {
+                // chemfiles turned scaled coordinates into Cartesian ones with the wrong cell: undo
+                // that (up to a uniform translation, which no property depends on).
+                let inv = wrong.inverse(Dim::Three);
+                for p in positions.iter_mut() {
+                    *p = matvec(&cell.matrix, matvec(&inv, *p));
+                }
+            }
+        }
+
+        let (dim, source) = match self.dim {
+            Some(d) => (d, DimSource::Explicit),
+            None => {
+                let z0 = positions.first().map(|p| p[2]).unwrap_or(0.0);
+                if positions.iter().all(|p| p[2] == z0) {
+                    (Dim::Two, DimSource::AutoFlatZ)
+                } else {
+                    (Dim::Three, DimSource::AutoVaryingZ)
+                }
+            }
+        };
+        let check_dim = |message: String| IoError::BadDimension {
+            path: path.clone(),
+            message: format!("frame {index}: {message}"),
+        };
+        if dim == Dim::Two {
+            let m = &cell.matrix;
+            if m[2][0] != 0.0 || m[2][1] != 0.0 || m[0][2] != 0.0 || m[1][2] != 0.0 {
+                return Err(check_dim(
+                    "a 2D configuration needs cell vectors a, b in the xy plane and c along z \
+                     (found a tilt involving z); use --dim 3"
+                        .into(),
+                ));
+            }
+            let z0 = positions.first().map(|p| p[2]).unwrap_or(0.0);
+            if positions.iter().any(|p| p[2] != z0) {
+                return Err(check_dim(
+                    "--dim 2 was requested but the z coordinates vary; use --dim 3".into(),
+                ));
+            }
+        }
+        let measure = cell.measure(dim);
+        if !(measure.is_finite() && measure > 0.0) {
+            return Err(IoError::BadCell {
+                path: path.clone(),
+                frame: index,
+                what: if dim == Dim::Two { "area" } else { "volume" },
+                value: measure,
+            });
+        }
+
+        let n = frame.size();
+        let mut labels = Vec::with_capacity(n);
+        let mut masses = Vec::with_capacity(n);
+        for i in 0..n {
+            let atom = frame.atom(i);
+            let t = atom.atomic_type();
+            let label = if t.is_empty() { atom.name() } else { t };
+            labels.push(label);
+            masses.push(atom.mass());
+        }
+        let order = species_order(&labels);
+        let types: Vec<usize> = labels
+            .iter()
+            .map(|l| {
+                order
+                    .iter()
+                    .position(|o| o == l)
+                    .expect("label is in the order")
+            })
+            .collect();
+        let species = order
+            .iter()
+            .enumerate()
+            .map(|(s, label)| {
+                let mass = types
+                    .iter()
+                    .position(|&t| t == s)
+                    .map(|i| masses[i])
+                    .filter(|m| m.is_finite() && *m > 0.0);
+                Species {
+                    label: label.clone(),
+                    mass,
+                }
+            })
+            .collect();
+        let config = Configuration {
+            positions,
+            types,
+            species,
+            cell,
+            dim,
+            frame: index,
+            step: Some(frame.step() as u64),
+        };
+        Ok((config, source))
+    }
+}
+
+/// Reads the selected frames of `path` in one call.
+pub fn read_configurations(
+    path: impl AsRef<Path>,
+    options: &ReadOptions,
+) -> Result<Vec<Configuration>> {
+    let mut reader = ConfigurationReader::open(path, options)?;
+    Ok(reader
+        .read_selected()?
+        .into_iter()
+        .map(|(c, _)| c)
+        .collect())
+}
+
+/// Reads one frame (the first selected one) of `path`.
+pub fn read_configuration(path: impl AsRef<Path>, options: &ReadOptions) -> Result<Configuration> {
+    let mut reader = ConfigurationReader::open(path, options)?;
+    let first = reader.selected()[0];
+    Ok(reader.read_frame(first)?.0)
+}

@@ -1,0 +1,48 @@
+//! The `vitrum` command line: one module per subcommand, each with its clap arguments and its
+//! `run` function.
+
+mod angles;
+mod input;
+mod output;
+mod rdf;
+mod sq;
+
+use clap::{Parser, Subcommand};
+
+const AFTER_HELP: &str = "\
+Examples:
+  vitrum rdf fixtures/ka3d/config.dump --r-max 3.5 --bins 140 --partial --out rdf.csv
+  vitrum sq fixtures/ka2d/config.dump --q-max 20 --bins 200 --method direct --out sq.csv
+  vitrum angles fixtures/asi-sw/config.dump --cutoff 2.85 --bins 180 --out angles.csv
+
+Units are those of the input file (LAMMPS `lj`: σ; `metal`: Å).";
+
+/// Structure–property relationships in glasses with linear models.
+#[derive(Debug, Parser)]
+#[command(name = "vitrum", version, about, after_help = AFTER_HELP)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    /// Print no progress bars or summaries (errors are still printed).
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Radial distribution function g(r), total and partial, averaged over frames.
+    Rdf(rdf::RdfArgs),
+    /// Static structure factor S(q), from g(r) or directly from positions.
+    Sq(sq::SqArgs),
+    /// Bond-angle distribution P(θ) with per-species-pair neighbour cutoffs.
+    Angles(angles::AnglesArgs),
+}
+
+/// Runs one parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Rdf(args) => rdf::run(&args, cli.quiet),
+        Command::Sq(args) => sq::run(&args, cli.quiet),
+        Command::Angles(args) => angles::run(&args, cli.quiet),
+    }
+}

@@ -1,0 +1,9 @@
+//! vitrum: from glass structures to vibrational spectra with linear models grounded in
+//! perturbation theory. This crate composes the workspace's crates into pipelines and the
+//! `vitrum` command line.
+
+pub mod cli;
+pub mod progress;
+
+pub use vitrum_descriptors as descriptors;
+pub use vitrum_io as io;

@@ -1,0 +1,1 @@
+//! Holder of the workspace's cross-crate tests and benches.

@@ -1,0 +1,176 @@
+//! `cargo xtask ...`: project chores that need more than cargo: installing the Debian packages the
+//! build needs, the README's two commands (`demo`, `test`), and (later) validation and benchmark
+//! reports.
+
+use anyhow::{Context, Result, bail};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Debian packages the workspace builds against: OpenBLAS for ndarray-linalg, cmake and g++ for
+/// chemfiles' C++ sources, pkg-config to find them, and a TrueType font for plots.
+const DEBIAN_PACKAGES: &[&str] = &[
+    "libopenblas-dev",
+    "cmake",
+    "g++",
+    "pkg-config",
+    "fonts-dejavu-core",
+];
+
+const USAGE: &str = "\
+usage: cargo xtask <task>
+
+tasks:
+  setup   install the Debian packages the build needs (apt-get; only those missing)
+  demo    setup, build vitrum in release mode and run the main job
+  test    setup, then run every test of the workspace
+  lint    cargo fmt --check and cargo clippy --all-targets -D warnings";
+
+fn main() -> Result<()> {
+    let task = std::env::args().nth(1).unwrap_or_default();
+    let root = workspace_root();
+    std::env::set_current_dir(&root).with_context(|| format!("cannot enter {}", root.display()))?;
+    match task.as_str() {
+        "setup" => setup(),
+        "demo" => {
+            setup()?;
+            demo()
+        }
+        "test" => {
+            setup()?;
+            run(Command::new(cargo()).args([
+                "test",
+                "--workspace",
+                "--all-targets",
+                "--no-fail-fast",
+            ]))?;
+            run(Command::new(cargo()).args(["test", "--workspace", "--doc"]))
+        }
+        "lint" => {
+            run(Command::new(cargo()).args(["fmt", "--all", "--check"]))?;
+            run(Command::new(cargo()).args([
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ]))
+        }
+        _ => {
+            eprintln!("{USAGE}");
+            if task.is_empty() {
+                Ok(())
+            } else {
+                bail!("unknown task '{task}'")
+            }
+        }
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask sits inside the workspace")
+        .to_path_buf()
+}
+
+fn cargo() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
+}
+
+fn run(cmd: &mut Command) -> Result<()> {
+    eprintln!("xtask: running {cmd:?}");
+    let status = cmd
+        .status()
+        .with_context(|| format!("cannot start {cmd:?}"))?;
+    if !status.success() {
+        bail!("{cmd:?} failed with {status}");
+    }
+    Ok(())
+}
+
+fn is_installed(package: &str) -> bool {
+    Command::new("dpkg-query")
+        .args(["-W", "-f=${Status}", package])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).contains("install ok installed"))
+        .unwrap_or(false)
+}
+
+/// Installs the missing Debian packages (as root, or through sudo when available).
+fn setup() -> Result<()> {
+    let missing: Vec<&str> = DEBIAN_PACKAGES
+        .iter()
+        .copied()
+        .filter(|p| !is_installed(p))
+        .collect();
+    if missing.is_empty() {
+        eprintln!(
+            "xtask: system packages present ({})",
+            DEBIAN_PACKAGES.join(", ")
+        );
+        return Ok(());
+    }
+    eprintln!("xtask: installing {}", missing.join(" "));
+    let is_root = Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false);
+    let apt = |args: &[&str]| -> Command {
+        let mut c = if is_root {
+            Command::new("apt-get")
+        } else {
+            let mut c = Command::new("sudo");
+            c.arg("apt-get");
+            c
+        };
+        c.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+        c
+    };
+    run(&mut apt(&["update", "-qq"]))?;
+    let mut args = vec!["install", "-y", "-qq", "--no-install-recommends"];
+    args.extend(&missing);
+    run(&mut apt(&args)).context("installing system packages failed; install them by hand: apt-get install libopenblas-dev cmake g++ pkg-config fonts-dejavu-core")
+}
+
+fn demo() -> Result<()> {
+    run(Command::new(cargo()).args(["build", "--release", "--package", "vitrum"]))?;
+    let out = Path::new("vitrum-out");
+    std::fs::create_dir_all(out)?;
+    let vitrum = Path::new("target/release/vitrum");
+    run(Command::new(vitrum).args([
+        "rdf",
+        "fixtures/ka3d/config.dump",
+        "--r-max",
+        "3.5",
+        "--bins",
+        "140",
+        "--partial",
+        "--coordination",
+        "--out",
+        "vitrum-out/ka3d-rdf.csv",
+    ]))?;
+    run(Command::new(vitrum).args([
+        "sq",
+        "fixtures/ka2d/config.dump",
+        "--q-max",
+        "20",
+        "--bins",
+        "100",
+        "--method",
+        "direct",
+        "--out",
+        "vitrum-out/ka2d-sq.csv",
+    ]))?;
+    run(Command::new(vitrum).args([
+        "angles",
+        "fixtures/asi-sw/config.dump",
+        "--cutoff",
+        "2.85",
+        "--out",
+        "vitrum-out/asi-angles.csv",
+    ]))?;
+    eprintln!("xtask: demo outputs are in vitrum-out/");
+    Ok(())
+}
