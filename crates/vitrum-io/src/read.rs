@@ -149,13 +149,40 @@ impl std::fmt::Debug for ConfigurationReader {
     }
 }
 
+/// chemfiles reports some problems both as a warning and as an error; warnings are held here and
+/// printed only when no error repeats them.
+static WARNINGS: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
 fn install_warning_sink() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
         chemfiles::set_warning_callback(|message: &str| {
-            eprintln!("warning (chemfiles): {message}");
+            if let Ok(mut w) = WARNINGS.lock() {
+                w.push(message.to_string());
+            }
         });
     });
+}
+
+/// Prints the held warnings that `error` (if any) does not already say.
+fn flush_warnings(error: Option<&str>) {
+    let held = WARNINGS
+        .lock()
+        .map(|mut w| std::mem::take(&mut *w))
+        .unwrap_or_default();
+    for message in held {
+        if error.is_none_or(|e| !e.contains(&message)) {
+            eprintln!("warning (chemfiles): {message}");
+        }
+    }
+}
+
+/// Runs a chemfiles call and prints the warnings it raised that its error does not repeat.
+fn with_warnings<T>(call: impl FnOnce() -> Result<T>) -> Result<T> {
+    let result = call();
+    let text = result.as_ref().err().map(|e| e.to_string());
+    flush_warnings(text.as_deref());
+    result
 }
 
 impl ConfigurationReader {
@@ -163,6 +190,10 @@ impl ConfigurationReader {
     pub fn open(path: impl AsRef<Path>, options: &ReadOptions) -> Result<Self> {
         install_warning_sink();
         let path = path.as_ref().to_path_buf();
+        with_warnings(|| Self::open_inner(path, options))
+    }
+
+    fn open_inner(path: PathBuf, options: &ReadOptions) -> Result<Self> {
         let meta = std::fs::metadata(&path).map_err(|e| IoError::os(&path, e))?;
         if meta.is_dir() {
             return Err(IoError::Malformed {
@@ -239,6 +270,10 @@ impl ConfigurationReader {
 
     /// Reads frame `index` of the file (any index, not only selected ones).
     pub fn read_frame(&mut self, index: usize) -> Result<(Configuration, DimSource)> {
+        with_warnings(|| self.read_frame_inner(index))
+    }
+
+    fn read_frame_inner(&mut self, index: usize) -> Result<(Configuration, DimSource)> {
         let mut frame = chemfiles::Frame::new();
         self.trajectory
             .read_step(index, &mut frame)

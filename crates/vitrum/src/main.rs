@@ -6,10 +6,8 @@ fn main() -> ExitCode {
     match vitrum::cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err}");
-            for cause in err.chain().skip(1) {
-                eprintln!("  caused by: {cause}");
-            }
+            // one line, outermost context first: "error: FILE: frame 3: r_max = ..."
+            eprintln!("error: {err:#}");
             ExitCode::FAILURE
         }
     }
