@@ -213,3 +213,45 @@ fn bad_parameters_are_refused_with_typed_errors() {
     assert!(matches!(err, DescriptorError::RMaxTooLarge { .. }));
     assert!(err.to_string().contains("--r-max 2.0000"), "{err}");
 }
+
+#[test]
+fn g_has_the_same_bits_for_any_number_of_threads() {
+    let c = ideal_gas(5_000, Cell::lammps([15.0, 16.0, 17.0], [2.0, 1.0, -1.5], [0.0; 3]), Dim::Three, 77);
+    let p = RdfParams::new(5.0, 123).unwrap();
+    let with_threads = |n: usize| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .unwrap()
+            .install(|| rdf(&c, &p).unwrap())
+    };
+    let one = with_threads(1);
+    for n in [2, 3, 8] {
+        let many = with_threads(n);
+        assert!(one.g.iter().zip(&many.g).all(|(a, b)| a.to_bits() == b.to_bits()), "{n} threads");
+        assert_eq!(one, many);
+    }
+}
+
+#[test]
+fn frames_are_averaged_with_equal_weights() {
+    use vitrum_descriptors::Rdf;
+    let cell = Cell::orthorhombic([8.0, 8.0, 8.0]);
+    let a = ideal_gas(300, cell, Dim::Three, 5);
+    let b = ideal_gas(400, cell, Dim::Three, 6);
+    let p = RdfParams::new(3.0, 30).unwrap();
+    let mut acc = Rdf::new(p);
+    acc.accumulate(&a).unwrap();
+    acc.accumulate(&b).unwrap();
+    let avg = acc.result().unwrap();
+    let (ga, gb) = (rdf(&a, &p).unwrap(), rdf(&b, &p).unwrap());
+    assert_eq!(avg.frames, 2);
+    for k in 0..30 {
+        // (x + y)/2 computed in a different order: equal to round-off
+        assert!((avg.g[k] - 0.5 * (ga.g[k] + gb.g[k])).abs() < 1e-14);
+    }
+    // a frame with other species is refused, not silently mixed in
+    let mut other = a.clone();
+    other.species[0].label = "Si".into();
+    assert!(acc.accumulate(&other).is_err());
+}
