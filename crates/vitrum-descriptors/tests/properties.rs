@@ -216,7 +216,12 @@ fn bad_parameters_are_refused_with_typed_errors() {
 
 #[test]
 fn g_has_the_same_bits_for_any_number_of_threads() {
-    let c = ideal_gas(5_000, Cell::lammps([15.0, 16.0, 17.0], [2.0, 1.0, -1.5], [0.0; 3]), Dim::Three, 77);
+    let c = ideal_gas(
+        5_000,
+        Cell::lammps([15.0, 16.0, 17.0], [2.0, 1.0, -1.5], [0.0; 3]),
+        Dim::Three,
+        77,
+    );
     let p = RdfParams::new(5.0, 123).unwrap();
     let with_threads = |n: usize| {
         rayon::ThreadPoolBuilder::new()
@@ -228,7 +233,13 @@ fn g_has_the_same_bits_for_any_number_of_threads() {
     let one = with_threads(1);
     for n in [2, 3, 8] {
         let many = with_threads(n);
-        assert!(one.g.iter().zip(&many.g).all(|(a, b)| a.to_bits() == b.to_bits()), "{n} threads");
+        assert!(
+            one.g
+                .iter()
+                .zip(&many.g)
+                .all(|(a, b)| a.to_bits() == b.to_bits()),
+            "{n} threads"
+        );
         assert_eq!(one, many);
     }
 }

@@ -6,6 +6,7 @@
 pub mod atomic;
 pub mod cell;
 pub mod configuration;
+pub mod dataset;
 pub mod error;
 pub mod frames;
 pub mod read;
@@ -15,11 +16,14 @@ pub mod write;
 pub use atomic::write_atomically;
 pub use cell::{Cell, Dim};
 pub use configuration::{Configuration, Species};
+pub use dataset::{Dataset, DatasetArrays};
 pub use error::{IoError, Result};
 pub use frames::FrameSelection;
 pub use read::{
     ConfigurationReader, DimSource, ReadOptions, read_configuration, read_configurations,
     resolve_format,
 };
-pub use table::{Table, read_csv, read_npy_1d, read_npy_2d, read_npy_dyn, write_csv, write_npy};
+pub use table::{
+    Table, read_csv, read_npy_1d, read_npy_2d, read_npy_dyn, write_csv, write_csv_to, write_npy,
+};
 pub use write::{write_extxyz, write_lammps_dump};

@@ -54,18 +54,21 @@ pub fn write_csv(path: &Path, table: &Table) -> Result<()> {
             message: format!("columns of unequal length ({} and {n})", c.len()),
         });
     }
-    write_atomically(path, |w| {
-        writeln!(w, "{}", table.header.join(","))?;
-        for row in 0..n {
-            let cells: Vec<String> = table
-                .columns
-                .iter()
-                .map(|c| format!("{:.16e}", c[row]))
-                .collect();
-            writeln!(w, "{}", cells.join(","))?;
-        }
-        Ok(())
-    })
+    write_atomically(path, |w| write_csv_to(w, table))
+}
+
+/// Writes a table as CSV to any writer (standard output, say), in the format of [`write_csv`].
+pub fn write_csv_to(w: &mut dyn std::io::Write, table: &Table) -> std::io::Result<()> {
+    writeln!(w, "{}", table.header.join(","))?;
+    for row in 0..table.n_rows() {
+        let cells: Vec<String> = table
+            .columns
+            .iter()
+            .map(|c| format!("{:.16e}", c[row]))
+            .collect();
+        writeln!(w, "{}", cells.join(","))?;
+    }
+    Ok(())
 }
 
 /// Reads a CSV table of numbers with a header row.

@@ -52,8 +52,12 @@ fn dense(c: &mut Criterion) {
     let sys = model.bind(&config).unwrap();
     // the same matrix for the numpy peer
     let d = dynamical_matrix(&model, &sys).unwrap().to_dense();
-    let target = std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| "target".into());
-    let path = std::path::Path::new(&target).join("ka3d_D.f64");
+    // benches run from the crate directory: resolve the workspace's target directory explicitly
+    let target = std::env::var("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|_| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"));
+    std::fs::create_dir_all(&target).unwrap();
+    let path = target.join("ka3d_D.f64");
     let mut f = std::fs::File::create(&path).unwrap();
     for x in d.iter() {
         f.write_all(&x.to_le_bytes()).unwrap();

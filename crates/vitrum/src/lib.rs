@@ -3,6 +3,7 @@
 //! `vitrum` command line.
 
 pub mod cli;
+pub mod plots;
 pub mod progress;
 
 pub use vitrum_descriptors as descriptors;

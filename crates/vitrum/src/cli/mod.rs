@@ -2,8 +2,14 @@
 //! `run` function.
 
 mod angles;
+mod evaluate;
+mod featurize;
+mod fit;
+mod generate;
 mod input;
+mod modes;
 mod output;
+mod predict;
 mod rdf;
 mod sq;
 
@@ -36,6 +42,18 @@ pub enum Command {
     Sq(sq::SqArgs),
     /// Bond-angle distribution P(θ) with per-species-pair neighbour cutoffs.
     Angles(angles::AnglesArgs),
+    /// Eigenvalues, VDOS and participation ratios of the dynamical matrix (dense or KPM).
+    Modes(modes::ModesArgs),
+    /// Fit a linear structure→spectrum model ŷ = W g + b (ridge, lasso, elastic net, OLS).
+    Fit(fit::FitArgs),
+    /// Predict spectra with a fitted model.
+    Predict(predict::PredictArgs),
+    /// Metrics table of a fitted model on held-out data.
+    Evaluate(evaluate::EvaluateArgs),
+    /// Generate a dataset of glass samples (melt, quench, minimise; structure and spectrum).
+    Generate(generate::GenerateArgs),
+    /// Recompute a dataset's features and targets on other grids.
+    Featurize(featurize::FeaturizeArgs),
 }
 
 /// Runs one parsed command line.
@@ -44,5 +62,11 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Rdf(args) => rdf::run(&args, cli.quiet),
         Command::Sq(args) => sq::run(&args, cli.quiet),
         Command::Angles(args) => angles::run(&args, cli.quiet),
+        Command::Modes(args) => modes::run(&args, cli.quiet),
+        Command::Fit(args) => fit::run(&args, cli.quiet),
+        Command::Predict(args) => predict::run(&args, cli.quiet),
+        Command::Evaluate(args) => evaluate::run(&args, cli.quiet),
+        Command::Generate(args) => generate::run(&args, cli.quiet),
+        Command::Featurize(args) => featurize::run(&args, cli.quiet),
     }
 }

@@ -22,15 +22,8 @@ pub fn emit(table: &Table, out: Option<&Path>, quiet: bool) -> Result<()> {
         None => {
             let stdout = std::io::stdout();
             let mut w = std::io::BufWriter::new(stdout.lock());
-            writeln!(w, "{}", table.header.join(","))?;
-            for row in 0..table.n_rows() {
-                let cells: Vec<String> = table
-                    .columns
-                    .iter()
-                    .map(|c| format!("{:.16e}", c[row]))
-                    .collect();
-                writeln!(w, "{}", cells.join(","))?;
-            }
+            vitrum_io::write_csv_to(&mut w, table)?;
+            w.flush()?;
         }
     }
     Ok(())

@@ -1,0 +1,336 @@
+//! Model selection: k-fold and grouped k-fold cross-validation over α (and ρ), and learning curves.
+//!
+//! Folds run in parallel (rayon) and scores are reduced in fold order, so results do not depend
+//! on the number of threads. Within a fold, backends that share work along the α path (native
+//! ridge: one SVD) solve the whole path at once. Preprocessing is refitted on each fold's training
+//! part, as scikit-learn's pipeline would.
+
+use crate::backend::Backend;
+use crate::error::{RegressError, Result};
+use crate::hyperparams::FitParams;
+use crate::metrics;
+use crate::model::{Grids, LinearModel, fit_core};
+use ndarray::{ArrayView2, Axis};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Train and validation row indices of one fold.
+pub type Fold = (Vec<usize>, Vec<usize>);
+
+/// scikit-learn `KFold(n_splits)` without shuffling: contiguous blocks, the first `n % k` one
+/// longer.
+pub fn kfold(n_samples: usize, n_splits: usize) -> Result<Vec<Fold>> {
+    if n_splits < 2 || n_samples < n_splits {
+        return Err(RegressError::BadFolds {
+            n_splits,
+            got: n_samples,
+        });
+    }
+    let mut start = 0;
+    Ok((0..n_splits)
+        .map(|k| {
+            let len = n_samples / n_splits + usize::from(k < n_samples % n_splits);
+            let test: Vec<usize> = (start..start + len).collect();
+            let train = (0..n_samples)
+                .filter(|i| !(start..start + len).contains(i))
+                .collect();
+            start += len;
+            (train, test)
+        })
+        .collect())
+}
+
+/// Grouped k-fold (scikit-learn `GroupKFold`): no group is split across folds; groups, largest
+/// first (ties by label), go to the fold with the fewest samples so far.
+pub fn group_kfold(groups: &[i64], n_splits: usize) -> Result<Vec<Fold>> {
+    let mut labels: Vec<i64> = groups.to_vec();
+    labels.sort_unstable();
+    labels.dedup();
+    if n_splits < 2 || labels.len() < n_splits {
+        return Err(RegressError::BadFolds {
+            n_splits,
+            got: labels.len(),
+        });
+    }
+    let mut sizes: Vec<(usize, i64)> = labels
+        .iter()
+        .map(|&l| (groups.iter().filter(|&&g| g == l).count(), l))
+        .collect();
+    sizes.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let mut fold_of = std::collections::HashMap::new();
+    let mut load = vec![0usize; n_splits];
+    for (size, label) in sizes {
+        let k = (0..n_splits).min_by_key(|&k| (load[k], k)).unwrap_or(0);
+        load[k] += size;
+        fold_of.insert(label, k);
+    }
+    Ok((0..n_splits)
+        .map(|k| {
+            let (test, train): (Vec<usize>, Vec<usize>) =
+                (0..groups.len()).partition(|&i| fold_of[&groups[i]] == k);
+            (train, test)
+        })
+        .collect())
+}
+
+/// `n` values log-spaced from 10^lo to 10^hi (numpy `logspace`).
+pub fn logspace(lo: f64, hi: f64, n: usize) -> Vec<f64> {
+    match n {
+        0 => vec![],
+        1 => vec![10f64.powf(lo)],
+        _ => (0..n)
+            .map(|i| 10f64.powf(lo + (hi - lo) * i as f64 / (n - 1) as f64))
+            .collect(),
+    }
+}
+
+/// What to search over and how to split.
+#[derive(Debug, Clone)]
+pub struct CvSpec {
+    /// Candidate α.
+    pub alphas: Vec<f64>,
+    /// Candidate ρ (ignored by models without one; give one value then).
+    pub l1_ratios: Vec<f64>,
+    /// The folds.
+    pub folds: Vec<Fold>,
+}
+
+/// Outcome of a cross-validation, stored in the model's diagnostics.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CvReport {
+    /// Candidate α.
+    pub alphas: Vec<f64>,
+    /// Candidate ρ.
+    pub l1_ratios: Vec<f64>,
+    /// Mean validation R² (uniform average, scikit-learn's `score`), `[ρ][α]`.
+    pub mean_r2: Vec<Vec<f64>>,
+    /// Chosen α (first best in candidate order, as `GridSearchCV`).
+    pub best_alpha: f64,
+    /// Chosen ρ.
+    pub best_l1_ratio: f64,
+    /// Its mean validation R².
+    pub best_score: f64,
+    /// Number of folds.
+    pub n_splits: usize,
+}
+
+/// Scores every (ρ, α) on every fold; returns the report (no refit).
+pub fn cross_validate(
+    backend: &dyn Backend,
+    x: ArrayView2<f64>,
+    y: ArrayView2<f64>,
+    params: &FitParams,
+    spec: &CvSpec,
+) -> Result<CvReport> {
+    crate::data::check_training_data(x, y)?;
+    if spec.alphas.is_empty() || spec.l1_ratios.is_empty() || spec.folds.is_empty() {
+        return Err(RegressError::BadFolds {
+            n_splits: spec.folds.len(),
+            got: spec.alphas.len().min(spec.l1_ratios.len()),
+        });
+    }
+    let per_fold: Vec<Vec<Vec<f64>>> = spec
+        .folds
+        .par_iter()
+        .map(|(train, test)| {
+            let (xt, yt) = (x.select(Axis(0), train), y.select(Axis(0), train));
+            let (xv, yv) = (x.select(Axis(0), test), y.select(Axis(0), test));
+            spec.l1_ratios
+                .iter()
+                .map(|&rho| {
+                    let p = params.with_l1_ratio(rho)?;
+                    let core = fit_core(backend, xt.view(), yt.view(), &p, &spec.alphas)?;
+                    let z = core.pre.transform(xv.view());
+                    Ok(core
+                        .outputs
+                        .iter()
+                        .map(|o| {
+                            let pred = z.dot(&o.w.t()) + &core.y_mean;
+                            metrics::r2_uniform(yv.view(), pred.view())
+                        })
+                        .collect())
+                })
+                .collect::<Result<Vec<Vec<f64>>>>()
+        })
+        .collect::<Result<_>>()?;
+    let nf = per_fold.len() as f64;
+    let mean_r2: Vec<Vec<f64>> = (0..spec.l1_ratios.len())
+        .map(|r| {
+            (0..spec.alphas.len())
+                .map(|a| per_fold.iter().map(|f| f[r][a]).sum::<f64>() / nf)
+                .collect()
+        })
+        .collect();
+    let (mut br, mut ba, mut best) = (0, 0, f64::NEG_INFINITY);
+    for (r, row) in mean_r2.iter().enumerate() {
+        for (a, &s) in row.iter().enumerate() {
+            if s > best {
+                (br, ba, best) = (r, a, s);
+            }
+        }
+    }
+    Ok(CvReport {
+        alphas: spec.alphas.clone(),
+        l1_ratios: spec.l1_ratios.clone(),
+        mean_r2,
+        best_alpha: spec.alphas[ba],
+        best_l1_ratio: spec.l1_ratios[br],
+        best_score: best,
+        n_splits: spec.folds.len(),
+    })
+}
+
+/// Cross-validates, then refits on all rows with the chosen α and ρ (scikit-learn `RidgeCV(cv=k)`,
+/// `ElasticNetCV`-like). The report is stored in the model's diagnostics.
+pub fn fit_cv(
+    backend: &dyn Backend,
+    x: ArrayView2<f64>,
+    y: ArrayView2<f64>,
+    grids: &Grids,
+    params: &FitParams,
+    spec: &CvSpec,
+) -> Result<LinearModel> {
+    let report = cross_validate(backend, x, y, params, spec)?;
+    let best = params
+        .with_alpha(report.best_alpha)?
+        .with_l1_ratio(report.best_l1_ratio)?;
+    let mut model = crate::model::fit(backend, x, y, grids, &best)?;
+    model.diagnostics.cv = Some(report);
+    Ok(model)
+}
+
+/// One point of a learning curve.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LearningPoint {
+    /// Training samples used (the first `n_train` rows).
+    pub n_train: usize,
+    /// Training R² (uniform).
+    pub train_r2: f64,
+    /// Test R² (uniform).
+    pub test_r2: f64,
+    /// Test RMSE.
+    pub test_rmse: f64,
+}
+
+/// Test error against training-set size: fits on the first `n` training rows for each `n` in
+/// `sizes` (in parallel) and scores on the fixed test set.
+pub fn learning_curve(
+    backend: &dyn Backend,
+    train: (ArrayView2<f64>, ArrayView2<f64>),
+    test: (ArrayView2<f64>, ArrayView2<f64>),
+    params: &FitParams,
+    sizes: &[usize],
+) -> Result<Vec<LearningPoint>> {
+    let (xt, yt) = train;
+    let (xv, yv) = test;
+    sizes
+        .par_iter()
+        .map(|&n| {
+            let range = crate::data::parse_range(&format!("0..{n}"), xt.nrows())?;
+            let (xs, ys) = (crate::data::rows(xt, &range), crate::data::rows(yt, &range));
+            let core = fit_core(backend, xs.view(), ys.view(), params, &[params.alpha])?;
+            let train_pred = core.z.dot(&core.outputs[0].w.t()) + &core.y_mean;
+            let pred = core.pre.transform(xv).dot(&core.outputs[0].w.t()) + &core.y_mean;
+            Ok(LearningPoint {
+                n_train: n,
+                train_r2: metrics::r2_uniform(ys.view(), train_pred.view()),
+                test_r2: metrics::r2_uniform(yv, pred.view()),
+                test_rmse: metrics::rmse(yv, pred.view()),
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kfold_matches_scikit_learn_sizes() {
+        let f = kfold(12, 5).unwrap();
+        let sizes: Vec<usize> = f.iter().map(|(_, t)| t.len()).collect();
+        assert_eq!(sizes, vec![3, 3, 2, 2, 2]);
+        assert_eq!(f[0].1, vec![0, 1, 2]);
+        assert_eq!(f[1].0.len(), 9);
+        assert!(kfold(3, 5).is_err());
+    }
+
+    #[test]
+    fn group_kfold_never_splits_a_group() {
+        let groups = [0, 0, 0, 1, 1, 2, 3, 3, 3, 3];
+        let folds = group_kfold(&groups, 2).unwrap();
+        for (train, test) in &folds {
+            for &i in test {
+                assert!(train.iter().all(|&j| groups[j] != groups[i]));
+            }
+        }
+        assert!(group_kfold(&groups, 5).is_err());
+    }
+
+    fn toy(n: usize) -> (ndarray::Array2<f64>, ndarray::Array2<f64>) {
+        let x = ndarray::Array2::from_shape_fn((n, 5), |(i, j)| {
+            ((i * 31 + j * 17) % 13) as f64 / 6.0 + (0.3 * (i + j) as f64).sin()
+        });
+        let y = ndarray::Array2::from_shape_fn((n, 2), |(i, k)| {
+            x[[i, 0]] - x[[i, 3]] * (k + 1) as f64 + 0.3 * ((i * 7919) % 11) as f64 / 11.0
+        });
+        (x, y)
+    }
+
+    #[test]
+    fn cv_is_deterministic_and_picks_the_best_mean_score() {
+        let (x, y) = toy(40);
+        let b = crate::backend::by_name("native-ridge").unwrap();
+        let p = crate::FitOptions::new().validate().unwrap();
+        let spec = CvSpec {
+            alphas: logspace(-4.0, 3.0, 8),
+            l1_ratios: vec![0.0],
+            folds: kfold(40, 4).unwrap(),
+        };
+        let a = cross_validate(b, x.view(), y.view(), &p, &spec).unwrap();
+        let again = cross_validate(b, x.view(), y.view(), &p, &spec).unwrap();
+        assert_eq!(a, again);
+        let best = a.mean_r2[0]
+            .iter()
+            .cloned()
+            .fold(f64::NEG_INFINITY, f64::max);
+        assert_eq!(a.best_score, best);
+        // Grouped folds go through the same path.
+        let groups: Vec<i64> = (0..40).map(|i| i / 5).collect();
+        let spec_g = CvSpec {
+            folds: group_kfold(&groups, 4).unwrap(),
+            ..spec
+        };
+        assert!(cross_validate(b, x.view(), y.view(), &p, &spec_g).is_ok());
+    }
+
+    #[test]
+    fn learning_curve_improves_with_data() {
+        let (x, y) = toy(60);
+        let b = crate::backend::by_name("native-ridge").unwrap();
+        let p = crate::FitOptions::new().alpha(1e-3).validate().unwrap();
+        let (xt, yt) = (
+            x.slice(ndarray::s![..40, ..]),
+            y.slice(ndarray::s![..40, ..]),
+        );
+        let (xv, yv) = (
+            x.slice(ndarray::s![40.., ..]),
+            y.slice(ndarray::s![40.., ..]),
+        );
+        let lc = learning_curve(b, (xt, yt), (xv, yv), &p, &[4, 10, 40]).unwrap();
+        assert_eq!(
+            lc.iter().map(|l| l.n_train).collect::<Vec<_>>(),
+            vec![4, 10, 40]
+        );
+        assert!(lc[2].test_rmse < lc[0].test_rmse, "{lc:?}");
+        assert!(learning_curve(b, (xt, yt), (xv, yv), &p, &[0]).is_err());
+    }
+
+    #[test]
+    fn logspace_matches_numpy() {
+        let a = logspace(-6.0, 2.0, 17);
+        assert_eq!(a.len(), 17);
+        assert!((a[0] - 1e-6).abs() < 1e-20 && (a[16] - 100.0).abs() < 1e-12);
+        assert!((a[14] - 10.0).abs() < 1e-12);
+    }
+}

@@ -1,0 +1,62 @@
+//! MD steps and FIRE minimisation of KA 3D (N = 500 and 4000), the native sampler's hot paths.
+//! Peer: `benches/peers/lammps_md.sh` times LAMMPS (one rank) on the same protocol.
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use vitrum_sim::fire::Fire;
+use vitrum_sim::forces::force_field;
+use vitrum_sim::init::initial_configuration;
+use vitrum_sim::md::{MdUnits, Nvt, State};
+use vitrum_sim::rng::Rng;
+use vitrum_sim::sampler::load_model;
+use vitrum_sim::{Init, Protocol};
+
+fn protocol(n: usize) -> Protocol {
+    Protocol {
+        n,
+        init: Init::Fcc,
+        ..Protocol::preset("ka3d").unwrap()
+    }
+}
+
+fn md(c: &mut Criterion) {
+    let mut g = c.benchmark_group("ka3d");
+    g.sample_size(10);
+    for n in [500, 4000] {
+        let p = protocol(n);
+        let model = load_model(&p).unwrap();
+        let mut rng = Rng::new(1);
+        let cfg = initial_configuration(&p, &model.labels, &model.masses, &mut rng).unwrap();
+        let units = MdUnits::of(model.units);
+        let nvt = Nvt {
+            dt: p.dt,
+            t_damp: p.t_damp,
+            units,
+        };
+        // a liquid at T = 2 (melted for 1000 steps), then 100 steps per iteration
+        let mut ff = force_field(&model, &p.potential, &cfg, p.skin).unwrap();
+        let mut s = State::new(cfg.positions.clone(), cfg.masses().unwrap(), 3);
+        s.energy = ff.compute(&s.x, &mut s.f).unwrap();
+        s.thermalise(2.0, units, &mut rng);
+        nvt.run(&mut s, ff.as_mut(), 1000, 2.0, 2.0, "melt")
+            .unwrap();
+        g.bench_function(format!("md_100_steps_n{n}"), |b| {
+            b.iter(|| nvt.run(&mut s, ff.as_mut(), 100, 2.0, 2.0, "melt").unwrap())
+        });
+        // FIRE from a quenched liquid (500 steps 2.0 → 0.1) to |F| < 1e-10
+        nvt.run(&mut s, ff.as_mut(), 500, 2.0, 0.1, "quench")
+            .unwrap();
+        let start = s.x.clone();
+        g.bench_function(format!("fire_to_1e-10_n{n}"), |b| {
+            b.iter(|| {
+                let mut x = start.clone();
+                Fire::new(p.dt, 1e-10, 200_000)
+                    .minimise(&mut x, 3, ff.as_mut())
+                    .unwrap()
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, md);
+criterion_main!(benches);

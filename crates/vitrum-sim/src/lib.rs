@@ -1,0 +1,27 @@
+//! Glass samples for vitrum: a [`Sampler`] turns a [`Protocol`] (system, N, density,
+//! composition, melt–quench schedule, minimiser tolerance) and a seed into a minimised
+//! configuration with its vibrational spectrum.
+//!
+//! Backends: [`NativeSampler`] (lattice or random start, velocity-Verlet MD with a Nosé–Hoover
+//! thermostat, linear quench, FIRE to a force-norm tolerance, Verlet lists; 2D and 3D;
+//! deterministic for a seed and independent of the thread count) and [`LammpsSampler`] (the same
+//! protocol as a LAMMPS input, run by `lmp`, read back with its dynamical matrix). [`dataset`]
+//! generates resumable datasets of many samples in the reference layout.
+
+pub mod dataset;
+pub mod error;
+pub mod fire;
+pub mod forces;
+pub mod init;
+pub mod lammps;
+pub mod md;
+pub mod protocol;
+pub mod rng;
+pub mod sampler;
+pub mod spectra;
+
+pub use dataset::{GenerateSettings, Grids, Vary};
+pub use error::{Result, SimError};
+pub use lammps::LammpsSampler;
+pub use protocol::{Init, LammpsSettings, Protocol};
+pub use sampler::{NativeSampler, Sample, Sampler};
