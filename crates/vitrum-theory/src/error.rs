@@ -79,3 +79,11 @@ pub(crate) fn finite(what: &'static str, value: f64) -> Result<f64> {
         Err(TheoryError::NonFinite { what, value })
     }
 }
+
+/// Checks every component of every vector, so a NaN force never reaches a minimiser or a user.
+pub(crate) fn all_finite(what: &'static str, vectors: &[[f64; 3]]) -> Result<()> {
+    match vectors.iter().flatten().find(|x| !x.is_finite()) {
+        Some(&value) => Err(TheoryError::NonFinite { what, value }),
+        None => Ok(()),
+    }
+}

@@ -1,7 +1,7 @@
 //! Everything a pair potential needs beyond φ, φ′, φ″: per-species-pair tables, truncation,
 //! energy and forces over a cell list, the analytic block Hessian and the exact M2 pair sum.
 
-use crate::error::{Result, TheoryError, finite};
+use crate::error::{Result, TheoryError, all_finite, finite};
 use crate::hessian::{Block, BlockHessian};
 use crate::interactions::Interaction;
 use crate::spec::{ModelSpec, Params, Truncation};
@@ -238,12 +238,7 @@ impl Interaction for PairInteraction {
             }
         }
         finite("energy", energy)?;
-        if let Some(x) = forces.iter().flatten().find(|x| !x.is_finite()) {
-            return Err(TheoryError::NonFinite {
-                what: "force",
-                value: *x,
-            });
-        }
+        all_finite("force", &forces)?;
         Ok((energy, forces))
     }
 

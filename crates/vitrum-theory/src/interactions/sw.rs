@@ -15,7 +15,7 @@
 //! (H_kk = −Σ_{m≠k} H_km), which makes the d zero modes exact.
 
 use super::Interaction;
-use crate::error::{Result, TheoryError, finite};
+use crate::error::{Result, TheoryError, all_finite, finite};
 use crate::hessian::{Block, BlockHessian};
 use crate::spec::{ModelSpec, Params};
 use crate::system::System;
@@ -308,12 +308,7 @@ impl Interaction for StillingerWeber {
         finite("energy", energy)?;
         let grad = merge(sys.len(), parts.into_iter().map(|p| p.1).collect());
         let forces: Vec<[f64; 3]> = grad.iter().map(|g| [-g[0], -g[1], -g[2]]).collect();
-        if let Some(x) = forces.iter().flatten().find(|x| !x.is_finite()) {
-            return Err(TheoryError::NonFinite {
-                what: "force",
-                value: *x,
-            });
-        }
+        all_finite("force", &forces)?;
         Ok((energy, forces))
     }
 

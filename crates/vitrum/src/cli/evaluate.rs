@@ -1,6 +1,6 @@
 //! `vitrum evaluate`: the metrics table of a fitted model on held-out data.
 
-use super::fit::load_data;
+use super::data::DataArgs;
 use anyhow::Result;
 use clap::Args;
 use std::path::PathBuf;
@@ -21,15 +21,8 @@ Examples:
 pub struct EvaluateArgs {
     /// Model file written by `vitrum fit`.
     pub model: PathBuf,
-    /// Dataset directory (its grids are checked against the model's).
-    #[arg(conflicts_with_all = ["features", "targets"])]
-    pub dataset: Option<PathBuf>,
-    /// Features [samples × features] (.npy), instead of a dataset directory.
-    #[arg(long, requires = "targets")]
-    pub features: Option<PathBuf>,
-    /// Targets [samples × targets] (.npy), instead of a dataset directory.
-    #[arg(long, requires = "features")]
-    pub targets: Option<PathBuf>,
+    #[command(flatten)]
+    pub data: DataArgs,
     /// Samples to evaluate, START..END (half-open); all by default.
     #[arg(long)]
     pub test: Option<String>,
@@ -40,11 +33,7 @@ pub struct EvaluateArgs {
 
 pub fn run(args: &EvaluateArgs, _quiet: bool) -> Result<()> {
     let model = LinearModel::load(&args.model)?;
-    let (x, y, grids) = load_data(
-        args.dataset.as_deref(),
-        args.features.as_deref(),
-        args.targets.as_deref(),
-    )?;
+    let (x, y, grids) = args.data.load()?;
     if let Some(g) = &grids.feature {
         model.check_feature_grid(g.view())?;
     }

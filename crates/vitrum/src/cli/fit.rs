@@ -1,11 +1,11 @@
 //! `vitrum fit`: a linear structure→spectrum model from a dataset directory or two .npy files.
 
+use super::data::DataArgs;
 use anyhow::{Context, Result, bail};
 use clap::Args;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use vitrum_regress::data::{parse_range, rows};
-use vitrum_regress::ndarray::Array2;
-use vitrum_regress::{CvSpec, FitOptions, Grids, PcaTruncation, PreprocessOptions, backend, kfold};
+use vitrum_regress::{CvSpec, FitOptions, PcaTruncation, PreprocessOptions, backend, kfold};
 
 #[derive(Debug, Args)]
 #[command(after_help = "\
@@ -28,15 +28,8 @@ Examples:
   vitrum fit --features X.npy --targets Y.npy --backend native-elasticnet --alpha 1e-5 \\
       --l1-ratio 0.5 --tol 1e-10 --max-iter 200000 --out enet.json")]
 pub struct FitArgs {
-    /// Dataset directory (features.npy, targets.npy, grid_r.npy, grid_omega.npy).
-    #[arg(conflicts_with_all = ["features", "targets"])]
-    pub dataset: Option<PathBuf>,
-    /// Features [samples × features] (.npy), instead of a dataset directory.
-    #[arg(long, requires = "targets")]
-    pub features: Option<PathBuf>,
-    /// Targets [samples × targets] (.npy), instead of a dataset directory.
-    #[arg(long, requires = "features")]
-    pub targets: Option<PathBuf>,
+    #[command(flatten)]
+    pub data: DataArgs,
     /// Registry name of the solver.
     #[arg(long, default_value = "native-ridge")]
     pub backend: String,
@@ -72,31 +65,6 @@ pub struct FitArgs {
     pub out: PathBuf,
 }
 
-/// Features, targets and grids of a dataset directory or of two .npy files.
-pub(super) fn load_data(
-    dataset: Option<&Path>,
-    features: Option<&Path>,
-    targets: Option<&Path>,
-) -> Result<(Array2<f64>, Array2<f64>, Grids)> {
-    match (dataset, features, targets) {
-        (Some(dir), _, _) => {
-            let x = vitrum_io::read_npy_2d(&dir.join("features.npy"))?;
-            let y = vitrum_io::read_npy_2d(&dir.join("targets.npy"))?;
-            let grids = Grids {
-                feature: Some(vitrum_io::read_npy_1d(&dir.join("grid_r.npy"))?),
-                target: Some(vitrum_io::read_npy_1d(&dir.join("grid_omega.npy"))?),
-            };
-            Ok((x, y, grids))
-        }
-        (None, Some(f), Some(t)) => Ok((
-            vitrum_io::read_npy_2d(f)?,
-            vitrum_io::read_npy_2d(t)?,
-            Grids::default(),
-        )),
-        _ => bail!("give a dataset directory, or both --features and --targets"),
-    }
-}
-
 fn parse_alphas(text: &str) -> Result<Vec<f64>> {
     let parts: Vec<&str> = text.split(':').collect();
     let [lo, hi, n] = parts.as_slice() else {
@@ -108,11 +76,7 @@ fn parse_alphas(text: &str) -> Result<Vec<f64>> {
 }
 
 pub fn run(args: &FitArgs, quiet: bool) -> Result<()> {
-    let (x, y, grids) = load_data(
-        args.dataset.as_deref(),
-        args.features.as_deref(),
-        args.targets.as_deref(),
-    )?;
+    let (x, y, grids) = args.data.load()?;
     let range = match &args.train {
         Some(r) => parse_range(r, x.nrows())?,
         None => 0..x.nrows(),

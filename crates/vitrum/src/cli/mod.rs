@@ -2,6 +2,7 @@
 //! `run` function.
 
 mod angles;
+mod data;
 mod evaluate;
 mod featurize;
 mod fit;

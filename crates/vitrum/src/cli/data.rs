@@ -1,0 +1,44 @@
+//! Where `fit` and `evaluate` take their samples from: a dataset directory, or two .npy files.
+
+use anyhow::{Result, bail};
+use clap::Args;
+use std::path::PathBuf;
+use vitrum_regress::Grids;
+use vitrum_regress::ndarray::Array2;
+
+#[derive(Debug, Args)]
+pub struct DataArgs {
+    /// Dataset directory (features.npy, targets.npy, grid_r.npy, grid_omega.npy); its grids are
+    /// stored in (fit) or checked against (evaluate) the model.
+    #[arg(conflicts_with_all = ["features", "targets"])]
+    pub dataset: Option<PathBuf>,
+    /// Features [samples × features] (.npy), instead of a dataset directory.
+    #[arg(long, requires = "targets")]
+    pub features: Option<PathBuf>,
+    /// Targets [samples × targets] (.npy), instead of a dataset directory.
+    #[arg(long, requires = "features")]
+    pub targets: Option<PathBuf>,
+}
+
+impl DataArgs {
+    /// Features, targets and (for a dataset directory) their grids.
+    pub fn load(&self) -> Result<(Array2<f64>, Array2<f64>, Grids)> {
+        match (&self.dataset, &self.features, &self.targets) {
+            (Some(dir), _, _) => {
+                let x = vitrum_io::read_npy_2d(&dir.join("features.npy"))?;
+                let y = vitrum_io::read_npy_2d(&dir.join("targets.npy"))?;
+                let grids = Grids {
+                    feature: Some(vitrum_io::read_npy_1d(&dir.join("grid_r.npy"))?),
+                    target: Some(vitrum_io::read_npy_1d(&dir.join("grid_omega.npy"))?),
+                };
+                Ok((x, y, grids))
+            }
+            (None, Some(f), Some(t)) => Ok((
+                vitrum_io::read_npy_2d(f)?,
+                vitrum_io::read_npy_2d(t)?,
+                Grids::default(),
+            )),
+            _ => bail!("give a dataset directory, or both --features and --targets"),
+        }
+    }
+}
