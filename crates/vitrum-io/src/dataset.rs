@@ -52,7 +52,7 @@ pub struct Dataset {
 }
 
 fn bad(path: &Path, message: String) -> IoError {
-    IoError::Npy {
+    IoError::Dataset {
         path: path.to_path_buf(),
         message,
     }
@@ -60,11 +60,18 @@ fn bad(path: &Path, message: String) -> IoError {
 
 impl Dataset {
     /// Reads `dir` and checks that the shapes agree with each other and with `meta.json`.
+    /// The manifest is optional (`Null` when absent), so that four arrays written by any tool
+    /// make a dataset; it is checked when present.
     pub fn read(dir: &Path) -> Result<Dataset> {
         if !dir.is_dir() {
             return Err(IoError::not_found(dir));
         }
-        let meta = read_json(&dir.join(META))?;
+        let meta_path = dir.join(META);
+        let meta = if meta_path.exists() {
+            read_json(&meta_path)?
+        } else {
+            serde_json::Value::Null
+        };
         let features = read_npy_2d(&dir.join(FEATURES))?;
         let targets = read_npy_2d(&dir.join(TARGETS))?;
         let grid_r = read_npy_1d(&dir.join(GRID_R))?;
@@ -273,6 +280,22 @@ mod tests {
         let e = Dataset::read(dir.path()).unwrap_err().to_string();
         assert!(e.contains("n_samples is 3"), "{e}");
         assert!(Dataset::read(&dir.path().join("nope")).is_err());
+        assert!(matches!(e_kind(&a, dir.path()), IoError::Dataset { .. }));
+    }
+
+    fn e_kind(a: &DatasetArrays, dir: &Path) -> IoError {
+        let mut b = a.clone();
+        b.targets = array![[0.25, 0.75]];
+        b.check(dir).unwrap_err()
+    }
+
+    #[test]
+    fn a_dataset_without_manifest_reads_with_null_meta() {
+        let dir = tempfile::tempdir().unwrap();
+        tiny().write(dir.path()).unwrap();
+        let d = Dataset::read(dir.path()).unwrap();
+        assert!(d.meta.is_null());
+        assert_eq!(d.n_samples(), 2);
     }
 
     #[test]

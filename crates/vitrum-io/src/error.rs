@@ -81,6 +81,11 @@ pub enum IoError {
 
     #[error("{path}: {message}")]
     Npy { path: PathBuf, message: String },
+
+    /// A dataset directory whose files disagree with each other (shapes, sample counts) or whose
+    /// manifest is not valid JSON.
+    #[error("dataset {path}: {message}")]
+    Dataset { path: PathBuf, message: String },
 }
 
 impl IoError {

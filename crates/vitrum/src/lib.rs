@@ -3,8 +3,10 @@
 //! `vitrum` command line.
 
 pub mod cli;
+pub mod pipeline;
 pub mod plots;
 pub mod progress;
+pub mod report;
 
 pub use vitrum_descriptors as descriptors;
 pub use vitrum_io as io;

@@ -111,6 +111,8 @@ fn draw_axes<DB: DrawingBackend>(
         .configure_mesh()
         .x_desc(x_desc)
         .y_desc(y_desc)
+        .x_label_formatter(&|v| compact(*v))
+        .y_label_formatter(&|v| compact(*v))
         .label_style((FAMILY, 15))
         .axis_desc_style((FAMILY, 17))
         .light_line_style(WHITE.mix(0.0))
@@ -152,7 +154,22 @@ impl Figure for SpectraFigure {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()> {
         let areas = root.split_evenly((1, self.panels.len().max(1)));
         let (_, y_hi) = range_of(self.panels.iter().flat_map(|(_, t, p)| t.iter().chain(p)));
-        let x = range_of(&self.omega);
+        // Empty bins above the highest frequency would take half the plot: stop a little past
+        // the last bin where any spectrum shown exceeds 1% of the peak.
+        let last = (0..self.omega.len())
+            .rev()
+            .find(|&k| {
+                self.panels.iter().any(|(_, t, p)| {
+                    [t.get(k), p.get(k)]
+                        .iter()
+                        .flatten()
+                        .any(|v| **v > 0.01 * y_hi)
+                })
+            })
+            .unwrap_or(self.omega.len().saturating_sub(1));
+        let (x_lo, x_hi) = range_of(&self.omega);
+        let x_end = self.omega.get(last).map_or(x_hi, |w| (w * 1.12).min(x_hi));
+        let x = (x_lo.min(0.0), x_end);
         for (area, (title, truth, pred)) in areas.iter().zip(&self.panels) {
             let mut chart = ChartBuilder::on(area)
                 .caption(title, (FAMILY, 20))
@@ -182,7 +199,7 @@ impl Figure for SpectraFigure {
                 .legend(|(x, y)| {
                     PathElement::new(vec![(x, y), (x + 20, y)], PRED_COLOR.stroke_width(2))
                 });
-            draw_legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
+            draw_legend(&mut chart, SeriesLabelPosition::UpperRight)?;
         }
         Ok(())
     }
@@ -240,6 +257,23 @@ pub fn diverging(v: f64) -> RGBColor {
     RGBColor(mix(target.0), mix(target.1), mix(target.2))
 }
 
+/// The colour scale of a weight map: the 99th percentile of |W|, so a few extreme weights (noise
+/// at the edge of the data) do not wash out the pattern; larger values saturate.
+pub fn colour_scale(weights: &[Vec<f64>]) -> f64 {
+    let mut a: Vec<f64> = weights
+        .iter()
+        .flatten()
+        .filter(|v| v.is_finite())
+        .map(|v| v.abs())
+        .collect();
+    if a.is_empty() {
+        return f64::MIN_POSITIVE;
+    }
+    a.sort_by(f64::total_cmp);
+    let k = ((a.len() - 1) as f64 * 0.99).round() as usize;
+    a[k].max(f64::MIN_POSITIVE)
+}
+
 /// The weight map W(ω, r) of a linear model, with the mean g(r) above it and the mean D(ω) to
 /// its right, so features and targets can be read against the kernel.
 pub struct WeightMapFigure {
@@ -256,7 +290,7 @@ pub struct WeightMapFigure {
 
 impl Figure for WeightMapFigure {
     fn size(&self) -> (u32, u32) {
-        (1000, 820)
+        (1080, 820)
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()> {
@@ -277,19 +311,13 @@ impl Figure for WeightMapFigure {
         };
         let x_range = (rx0 - dr / 2.0)..(rx1 + dr / 2.0);
         let y_range = (w0 - dw / 2.0)..(w1 + dw / 2.0);
-        let scale = self
-            .weights
-            .iter()
-            .flatten()
-            .filter(|v| v.is_finite())
-            .fold(0.0f64, |m, v| m.max(v.abs()))
-            .max(f64::MIN_POSITIVE);
+        let scale = colour_scale(&self.weights);
 
         // g(r) on top, aligned with the map's r axis (same label-area widths)
         let (g_lo, g_hi) = range_of(&self.mean_g);
         let mut gchart = ChartBuilder::on(&top)
             .margin_left(10)
-            .margin_right(250)
+            .margin_right(330)
             .margin_top(10)
             .x_label_area_size(10)
             .y_label_area_size(70)
@@ -344,7 +372,7 @@ impl Figure for WeightMapFigure {
             .map_err(plot_err)?;
 
         // D(ω) and the colour bar on the right, aligned with the map's ω axis
-        let (d_area, bar_area) = side.split_horizontally(150);
+        let (d_area, bar_area) = side.split_horizontally(160);
         let (_, d_hi) = range_of(&self.mean_d);
         let mut dchart = ChartBuilder::on(&d_area)
             .margin_bottom(10)
@@ -374,7 +402,7 @@ impl Figure for WeightMapFigure {
             .margin_bottom(60)
             .margin_right(10)
             .y_label_area_size(0)
-            .right_y_label_area_size(60)
+            .right_y_label_area_size(80)
             .x_label_area_size(0)
             .build_cartesian_2d(0.0..1.0, -scale..scale)
             .map_err(plot_err)?;
@@ -406,8 +434,9 @@ fn compact(v: f64) -> String {
     let a = v.abs();
     if a == 0.0 {
         "0".into()
-    } else if (1e-2..1e3).contains(&a) {
-        format!("{v:.3}")
+    } else if (1e-3..1e4).contains(&a) {
+        let s = format!("{v:.4}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
     } else {
         format!("{v:.1e}")
     }
@@ -474,6 +503,27 @@ mod tests {
         assert_eq!(diverging(1.0), RGBColor(178, 24, 43));
         assert_eq!(diverging(-1.0), RGBColor(33, 102, 172));
         assert_eq!(diverging(-7.0), diverging(-1.0));
+    }
+
+    #[test]
+    fn the_colour_scale_ignores_the_extreme_percent() {
+        let mut w = vec![vec![0.0; 100]; 2];
+        for (k, v) in w[0].iter_mut().enumerate() {
+            *v = -(k as f64) / 100.0;
+        }
+        w[1][0] = 1e6;
+        let s = colour_scale(&w);
+        assert!(s > 0.9 && s < 1.0, "{s}");
+        assert_eq!(colour_scale(&[]), f64::MIN_POSITIVE);
+    }
+
+    #[test]
+    fn tick_labels_are_short() {
+        assert_eq!(compact(10.0), "10");
+        assert_eq!(compact(0.025), "0.025");
+        assert_eq!(compact(0.0025), "0.0025");
+        assert_eq!(compact(1e-4), "1.0e-4");
+        assert_eq!(compact(0.0), "0");
     }
 
     #[test]

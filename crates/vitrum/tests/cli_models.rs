@@ -1,21 +1,9 @@
 //! `vitrum fit`, `evaluate`, `predict` and `modes` end to end on the shipped reference data.
 
-use assert_cmd::Command;
-use std::path::{Path, PathBuf};
+mod common;
 
-fn fixture(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../fixtures")
-        .join(rel)
-}
-
-fn vitrum() -> Command {
-    Command::cargo_bin("vitrum").unwrap()
-}
-
-fn json(path: &Path) -> serde_json::Value {
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
+use common::*;
+use std::path::Path;
 
 #[test]
 fn ridge_cv_from_the_command_line_reproduces_scikit_learn_ridgecv() {

@@ -1,18 +1,10 @@
 //! The `vitrum rdf|sq|angles` commands end to end: outputs against the reference data, and every
 //! kind of bad input answered with a one-line error that names the file.
 
-use assert_cmd::Command;
-use std::path::{Path, PathBuf};
+mod common;
 
-fn fixture(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../fixtures")
-        .join(rel)
-}
-
-fn vitrum() -> Command {
-    Command::cargo_bin("vitrum").unwrap()
-}
+use common::*;
+use std::path::Path;
 
 fn read_table(path: &Path) -> (Vec<String>, Vec<Vec<f64>>) {
     let text = std::fs::read_to_string(path).unwrap();

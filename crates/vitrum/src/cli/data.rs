@@ -25,13 +25,12 @@ impl DataArgs {
     pub fn load(&self) -> Result<(Array2<f64>, Array2<f64>, Grids)> {
         match (&self.dataset, &self.features, &self.targets) {
             (Some(dir), _, _) => {
-                let x = vitrum_io::read_npy_2d(&dir.join("features.npy"))?;
-                let y = vitrum_io::read_npy_2d(&dir.join("targets.npy"))?;
+                let a = vitrum_io::Dataset::read(dir)?.arrays;
                 let grids = Grids {
-                    feature: Some(vitrum_io::read_npy_1d(&dir.join("grid_r.npy"))?),
-                    target: Some(vitrum_io::read_npy_1d(&dir.join("grid_omega.npy"))?),
+                    feature: Some(a.grid_r),
+                    target: Some(a.grid_omega),
                 };
-                Ok((x, y, grids))
+                Ok((a.features, a.targets, grids))
             }
             (None, Some(f), Some(t)) => Ok((
                 vitrum_io::read_npy_2d(f)?,

@@ -1,0 +1,168 @@
+//! The fitting stage: every backend on the same split, α (and ρ) chosen by k-fold CV on the
+//! training samples only, then scored once on the held-out samples.
+
+use super::study::{FitSpec, parse_alphas};
+use anyhow::Result;
+use serde::{Deserialize, Serialize};
+use std::ops::Range;
+use std::time::Instant;
+use vitrum_regress::ndarray::{Array2, ArrayView2};
+use vitrum_regress::{
+    Backend, CvSpec, FitOptions, Grids, LinearModel, Metrics, ModelKind, PcaTruncation,
+    PreprocessOptions, evaluate, kfold,
+};
+
+/// Training and test rows of the dataset.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Split {
+    pub train: Range<usize>,
+    pub test: Range<usize>,
+}
+
+impl Split {
+    pub fn describe(range: &Range<usize>) -> String {
+        format!("{}..{}", range.start, range.end)
+    }
+}
+
+/// One backend's outcome; `error` is set (and the numbers absent) when its fit failed, so one
+/// solver's failure is reported next to the others rather than ending a comparison.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BackendResult {
+    pub backend: String,
+    /// The α used (chosen by CV where the model has one).
+    pub alpha: Option<f64>,
+    /// The elastic-net ρ used (elastic-net models only).
+    pub l1_ratio: Option<f64>,
+    /// Mean CV R² (uniform) of the chosen hyper-parameters.
+    pub cv_r2: Option<f64>,
+    /// Wall time of CV and refit, seconds.
+    pub fit_seconds: f64,
+    /// Held-out metrics.
+    pub metrics: Option<Metrics>,
+    /// Model file and test predictions, relative to the report directory.
+    pub model_file: Option<String>,
+    pub predictions_file: Option<String>,
+    /// Warnings of the fit (constant target columns, non-convergence).
+    pub warnings: Vec<String>,
+    pub error: Option<String>,
+}
+
+/// A fitted backend: its result row and, when it succeeded, the model and its test predictions.
+pub struct Fitted {
+    pub result: BackendResult,
+    pub model: Option<LinearModel>,
+    pub predictions: Option<Array2<f64>>,
+}
+
+/// Whether ρ is a free hyper-parameter of the model (elastic nets), not fixed by its family.
+fn has_l1_ratio(kind: ModelKind) -> bool {
+    matches!(kind, ModelKind::ElasticNet | ModelKind::MultiTaskElasticNet)
+}
+
+/// The fit options a spec implies (α is set per backend by CV).
+pub fn fit_options(spec: &FitSpec) -> Result<vitrum_regress::FitParams> {
+    Ok(FitOptions::new()
+        .l1_ratio(spec.l1_ratios[0])
+        .tol(spec.tol)
+        .max_iter(spec.max_iter)
+        .preprocess(PreprocessOptions {
+            standardize: spec.standardize,
+            pca: spec.pca.map(PcaTruncation::Components),
+        })
+        .validate()?)
+}
+
+/// Fits `backend` on the training rows with CV over the spec's grid and evaluates it on the test
+/// rows.
+pub fn fit_one(
+    backend: &dyn Backend,
+    spec: &FitSpec,
+    train: (ArrayView2<f64>, ArrayView2<f64>),
+    test: (ArrayView2<f64>, ArrayView2<f64>),
+    grids: &Grids,
+) -> Fitted {
+    let start = Instant::now();
+    let outcome = (|| -> Result<(LinearModel, Array2<f64>, Metrics)> {
+        let params = fit_options(spec)?;
+        let kind = backend.kind();
+        let model = if kind.uses_alpha() {
+            let alphas = match (&spec.iterative_alphas, kind.is_iterative()) {
+                (Some(a), true) => parse_alphas(a)?,
+                _ => parse_alphas(&spec.alphas)?,
+            };
+            let l1_ratios = if has_l1_ratio(kind) {
+                spec.l1_ratios.clone()
+            } else {
+                // ridge and lasso fix ρ; searching it would only repeat the same fits
+                vec![spec.l1_ratios[0]]
+            };
+            let cv = CvSpec {
+                alphas,
+                l1_ratios,
+                folds: kfold(train.0.nrows(), spec.cv)?,
+            };
+            vitrum_regress::fit_cv(backend, train.0, train.1, grids, &params, &cv)?
+        } else {
+            vitrum_regress::fit(backend, train.0, train.1, grids, &params)?
+        };
+        let pred = model.predict(test.0)?;
+        let metrics = evaluate(test.1, pred.view(), grids.target.as_ref().map(|g| g.view()))?;
+        Ok((model, pred, metrics))
+    })();
+    let fit_seconds = start.elapsed().as_secs_f64();
+    let name = backend.name().to_string();
+    match outcome {
+        Ok((model, pred, metrics)) => {
+            let kind = backend.kind();
+            let cv = model.diagnostics.cv.as_ref();
+            let result = BackendResult {
+                backend: name,
+                alpha: kind.uses_alpha().then_some(model.params.alpha),
+                l1_ratio: has_l1_ratio(kind).then_some(model.params.l1_ratio),
+                cv_r2: cv.map(|c| c.best_score),
+                fit_seconds,
+                metrics: Some(metrics),
+                model_file: None,
+                predictions_file: None,
+                warnings: model.diagnostics.warnings.clone(),
+                error: None,
+            };
+            Fitted {
+                result,
+                model: Some(model),
+                predictions: Some(pred),
+            }
+        }
+        Err(e) => Fitted {
+            result: BackendResult {
+                backend: name,
+                alpha: None,
+                l1_ratio: None,
+                cv_r2: None,
+                fit_seconds,
+                metrics: None,
+                model_file: None,
+                predictions_file: None,
+                warnings: Vec::new(),
+                error: Some(format!("{e:#}")),
+            },
+            model: None,
+            predictions: None,
+        },
+    }
+}
+
+/// Index of the best successful result by held-out variance-weighted R² (first on ties).
+pub fn best(results: &[BackendResult]) -> Option<usize> {
+    let mut best: Option<(usize, f64)> = None;
+    for (i, r) in results.iter().enumerate() {
+        if let Some(m) = &r.metrics
+            && m.r2_variance_weighted.is_finite()
+            && best.is_none_or(|(_, b)| m.r2_variance_weighted > b)
+        {
+            best = Some((i, m.r2_variance_weighted));
+        }
+    }
+    best.map(|(i, _)| i)
+}

@@ -1,0 +1,319 @@
+//! The end-to-end pipeline behind `vitrum run` and `vitrum demo`: data (read or generate) →
+//! split → every backend fitted with cross-validated α → held-out metrics → learning curves →
+//! report. Each stage is a module; this one wires them and writes the files every number in the
+//! report is computed from.
+//!
+//! Output directory:
+//! ```text
+//! OUT/study.toml              the study with every default filled in (rerun: vitrum run OUT/study.toml)
+//! OUT/dataset/                the generated dataset (absent when the study names an existing one)
+//! OUT/models/<backend>.json   fitted models (vitrum predict / vitrum evaluate take them)
+//! OUT/predictions/<backend>.npy  test-set predictions [test samples × ω bins]
+//! OUT/results.json            metrics, hyper-parameters, timings, split, versions
+//! OUT/figures/*.png|svg       the report's figures
+//! OUT/report.md, OUT/report.html
+//! ```
+
+pub mod data;
+pub mod fitting;
+pub mod study;
+pub mod summary;
+
+pub use data::AxisLabels;
+pub use fitting::{BackendResult, Split};
+pub use study::Study;
+
+use crate::progress;
+use anyhow::{Context, Result, bail};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+use vitrum_regress::data::{parse_range, rows};
+use vitrum_regress::ndarray::Array2;
+use vitrum_regress::{Grids, LearningPoint, LinearModel};
+
+/// The name of the machine-readable results file.
+pub const RESULTS: &str = "results.json";
+
+/// One learning curve: a backend refitted at its chosen α on growing training sets.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LearningCurve {
+    pub backend: String,
+    pub alpha: Option<f64>,
+    pub points: Vec<LearningPoint>,
+}
+
+/// Wall times of the stages, seconds.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Timings {
+    pub data: f64,
+    pub fit: f64,
+    pub learning_curves: f64,
+    pub report: f64,
+    pub total: f64,
+}
+
+/// Everything a run produced, as written to `results.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Outcome {
+    pub format: String,
+    pub study: Study,
+    /// The dataset used (relative to the output directory when generated there).
+    pub dataset: String,
+    pub generated: bool,
+    pub n_samples: usize,
+    pub n_features: usize,
+    pub n_targets: usize,
+    pub units: String,
+    pub split: Split,
+    /// ω bins constant (e.g. empty) over the training samples; see the report's note on R².
+    pub constant_target_bins_train: usize,
+    pub results: Vec<BackendResult>,
+    /// The backend with the best held-out variance-weighted R².
+    pub best: Option<String>,
+    pub learning_curves: Vec<LearningCurve>,
+    pub timings: Timings,
+    pub versions: Vec<(String, String)>,
+}
+
+/// What the report needs beyond the outcome: the arrays behind the figures.
+pub struct Artifacts {
+    pub grid_r: Vec<f64>,
+    pub grid_omega: Vec<f64>,
+    pub labels: AxisLabels,
+    /// Test targets [test × ω].
+    pub y_test: Array2<f64>,
+    /// Mean training g(r) and D(ω), drawn on the weight map's axes.
+    pub mean_g: Vec<f64>,
+    pub mean_d: Vec<f64>,
+    /// Fitted models and their test predictions, by backend (successful ones only).
+    pub models: Vec<(String, LinearModel, Array2<f64>)>,
+}
+
+/// Software that made the numbers: vitrum, its numerical libraries, the compiler, and whatever
+/// the dataset's manifest records (e.g. the LAMMPS version that made its samples).
+pub fn versions(meta: &serde_json::Value) -> Vec<(String, String)> {
+    let mut v = vec![("vitrum".to_string(), env!("CARGO_PKG_VERSION").to_string())];
+    for entry in env!("VITRUM_LIBRARY_VERSIONS")
+        .split(';')
+        .filter(|s| !s.is_empty())
+    {
+        if let Some((name, version)) = entry.split_once(' ') {
+            v.push((name.into(), version.into()));
+        }
+    }
+    v.push(("rustc".into(), env!("VITRUM_RUSTC_VERSION").into()));
+    if let Some(sw) = meta.get("software") {
+        v.push(("dataset software".into(), sw.to_string()));
+    }
+    v
+}
+
+/// Resolves the study's split against `n` samples.
+pub fn resolve_split(study: &Study, n: usize) -> Result<Split> {
+    let s = &study.split;
+    let (train, test) = match (&s.train, &s.test) {
+        (Some(a), Some(b)) => (parse_range(a, n)?, parse_range(b, n)?),
+        (None, None) => {
+            let n_test = ((n as f64) * s.test_fraction).round() as usize;
+            if n_test == 0 || n_test >= n {
+                bail!(
+                    "{n} samples cannot be split with test_fraction {}: need at least one training and one test sample",
+                    s.test_fraction
+                );
+            }
+            (0..n - n_test, n - n_test..n)
+        }
+        _ => bail!("[split] give both `train` and `test` ranges, or neither (test_fraction)"),
+    };
+    if train.start < test.end && test.start < train.end {
+        bail!(
+            "[split] train {} and test {} overlap: held-out samples must not be trained on",
+            Split::describe(&train),
+            Split::describe(&test)
+        );
+    }
+    if train.len() < study.fit.cv {
+        bail!(
+            "{} training samples cannot make {} CV folds; use more samples or a smaller [fit] cv",
+            train.len(),
+            study.fit.cv
+        );
+    }
+    Ok(Split { train, test })
+}
+
+fn learning_sizes(study: &Study, n_train: usize) -> Vec<usize> {
+    if !study.report.learning_sizes.is_empty() {
+        return study
+            .report
+            .learning_sizes
+            .iter()
+            .copied()
+            .filter(|&s| s >= 2 && s <= n_train)
+            .collect();
+    }
+    let mut sizes: Vec<usize> = [0.1, 0.25, 0.5, 0.75, 1.0]
+        .iter()
+        .map(|f| ((n_train as f64 * f).round() as usize).max(4).min(n_train))
+        .collect();
+    sizes.dedup();
+    sizes
+}
+
+/// Runs a study into `out`; returns the outcome and the arrays the report draws.
+pub fn run(study: &Study, out: &Path, quiet: bool) -> Result<(Outcome, Artifacts)> {
+    let start = Instant::now();
+    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+    let study_text = format!(
+        "# Resolved study written by vitrum {}; rerun with: vitrum run {}\n{}",
+        env!("CARGO_PKG_VERSION"),
+        out.join("study.toml").display(),
+        study.to_toml()
+    );
+    vitrum_io::write_atomically(&out.join("study.toml"), |w| {
+        w.write_all(study_text.as_bytes())
+    })?;
+
+    // data
+    let obtained = data::obtain(study, out, quiet)?;
+    let ds = &obtained.dataset;
+    let a = &ds.arrays;
+    let split = resolve_split(study, ds.n_samples())?;
+    let grids = Grids {
+        feature: Some(a.grid_r.clone()),
+        target: Some(a.grid_omega.clone()),
+    };
+    let (x_train, y_train) = (
+        rows(a.features.view(), &split.train),
+        rows(a.targets.view(), &split.train),
+    );
+    let (x_test, y_test) = (
+        rows(a.features.view(), &split.test),
+        rows(a.targets.view(), &split.test),
+    );
+
+    // fit every backend
+    let t_fit = Instant::now();
+    let backends = study.backends()?;
+    let bar = progress::bar(backends.len() as u64, "backends", quiet);
+    let mut results = Vec::new();
+    let mut models = Vec::new();
+    for backend in backends {
+        bar.set_message(backend.name());
+        let fitted = fitting::fit_one(
+            backend,
+            &study.fit,
+            (x_train.view(), y_train.view()),
+            (x_test.view(), y_test.view()),
+            &grids,
+        );
+        let mut result = fitted.result;
+        if let (Some(model), Some(pred)) = (fitted.model, fitted.predictions) {
+            let model_file = format!("models/{}.json", result.backend);
+            let pred_file = format!("predictions/{}.npy", result.backend);
+            std::fs::create_dir_all(out.join("models"))?;
+            model.save(&out.join(&model_file))?;
+            vitrum_io::write_npy(&out.join(&pred_file), &pred)?;
+            result.model_file = Some(model_file);
+            result.predictions_file = Some(pred_file);
+            models.push((result.backend.clone(), model, pred));
+        }
+        results.push(result);
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    let fit_seconds = t_fit.elapsed().as_secs_f64();
+    if models.is_empty() {
+        let errors: Vec<String> = results
+            .iter()
+            .map(|r| format!("{}: {}", r.backend, r.error.as_deref().unwrap_or("?")))
+            .collect();
+        bail!("every backend failed:\n  {}", errors.join("\n  "));
+    }
+
+    // learning curves at each chosen α
+    let t_lc = Instant::now();
+    let sizes = learning_sizes(study, split.train.len());
+    let params = fitting::fit_options(&study.fit)?;
+    let mut learning_curves = Vec::new();
+    for name in &study.report.learning_curves {
+        let Some((_, model, _)) = models.iter().find(|(n, _, _)| n == name) else {
+            continue;
+        };
+        let backend = vitrum_regress::backend::by_name(name)?;
+        let p = params
+            .with_alpha(model.params.alpha)?
+            .with_l1_ratio(model.params.l1_ratio)?;
+        let points = vitrum_regress::learning_curve(
+            backend,
+            (x_train.view(), y_train.view()),
+            (x_test.view(), y_test.view()),
+            &p,
+            &sizes,
+        )?;
+        learning_curves.push(LearningCurve {
+            backend: name.clone(),
+            alpha: backend.kind().uses_alpha().then_some(model.params.alpha),
+            points,
+        });
+    }
+    let lc_seconds = t_lc.elapsed().as_secs_f64();
+
+    let best = fitting::best(&results).map(|i| results[i].backend.clone());
+    let labels = AxisLabels::of(ds);
+    let mean_of = |m: &Array2<f64>| -> Vec<f64> {
+        m.mean_axis(vitrum_regress::ndarray::Axis(0))
+            .map(|v| v.to_vec())
+            .unwrap_or_default()
+    };
+    let dataset_name = if obtained.generated {
+        "dataset".to_string()
+    } else {
+        ds.dir.display().to_string()
+    };
+    let outcome = Outcome {
+        format: "vitrum-results/1".into(),
+        study: study.clone(),
+        dataset: dataset_name,
+        generated: obtained.generated,
+        n_samples: ds.n_samples(),
+        n_features: a.features.ncols(),
+        n_targets: a.targets.ncols(),
+        units: labels.units.clone(),
+        split,
+        constant_target_bins_train: vitrum_regress::data::constant_columns(y_train.view()).len(),
+        results,
+        best,
+        learning_curves,
+        timings: Timings {
+            data: obtained.seconds,
+            fit: fit_seconds,
+            learning_curves: lc_seconds,
+            report: 0.0,
+            total: start.elapsed().as_secs_f64(),
+        },
+        versions: versions(&ds.meta),
+    };
+    let artifacts = Artifacts {
+        grid_r: a.grid_r.to_vec(),
+        grid_omega: a.grid_omega.to_vec(),
+        labels,
+        mean_g: mean_of(&x_train),
+        mean_d: mean_of(&y_train),
+        y_test,
+        models,
+    };
+    Ok((outcome, artifacts))
+}
+
+/// Writes `results.json` (atomically).
+pub fn write_results(out: &Path, outcome: &Outcome) -> Result<PathBuf> {
+    let path = out.join(RESULTS);
+    let text = serde_json::to_string_pretty(outcome)?;
+    vitrum_io::write_atomically(&path, |w| {
+        w.write_all(text.as_bytes())?;
+        w.write_all(b"\n")
+    })?;
+    Ok(path)
+}

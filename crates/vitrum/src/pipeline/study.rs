@@ -1,0 +1,420 @@
+//! The study file: what `vitrum run` does, from data to report, as one TOML document.
+//!
+//! A study names its data (an existing dataset directory, or a system to generate), how to split
+//! it, which backends to fit and how to choose their α, and what the report shows. Every field but
+//! `name` and the data source has a default, so a three-line study works and the full one in
+//! `examples/` documents itself. The resolved study (defaults filled in) is written next to the
+//! report, so `vitrum run OUT/study.toml` reproduces a run.
+
+use anyhow::{Context, Result, bail};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use vitrum_sim::{Grids, Protocol, Vary};
+
+/// A whole study.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Study {
+    /// Title of the report.
+    pub name: String,
+    pub data: DataSpec,
+    #[serde(default)]
+    pub split: SplitSpec,
+    #[serde(default)]
+    pub fit: FitSpec,
+    #[serde(default)]
+    pub report: ReportSpec,
+}
+
+/// Where the samples come from: `dataset`, or `system` (+ `samples`) to generate them.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DataSpec {
+    /// An existing dataset directory (relative paths are relative to the study file).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dataset: Option<PathBuf>,
+    /// A system preset (`ka2d`, `ka3d`, `yukawa`, `sw-si`, ...) or a protocol file (*.toml).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system: Option<String>,
+    /// Number of samples to generate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub samples: Option<usize>,
+    /// Particles per sample (overrides the protocol's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub n: Option<usize>,
+    /// Base seed: sample i uses seed + i.
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+    /// `native` or `lammps`.
+    #[serde(default)]
+    pub backend: SamplerKind,
+    /// Parameters drawn per sample, as `vitrum generate --vary`: `density=1.1..1.35,quench=300..3000:log`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vary: Option<String>,
+    /// The LAMMPS executable (lammps backend).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lmp: Option<PathBuf>,
+    /// Protocol fields that override the preset's (`melt_steps = 1000`, `f_tol = 1e-8`, ...).
+    #[serde(default, skip_serializing_if = "toml::Table::is_empty")]
+    pub protocol: toml::Table,
+    /// Feature and target grids of generated data (defaults: the dataset's rules).
+    #[serde(default)]
+    pub grids: Grids,
+}
+
+fn default_seed() -> u64 {
+    1000
+}
+
+/// Which sampler generates the data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SamplerKind {
+    #[default]
+    Native,
+    Lammps,
+}
+
+/// Training and test samples: explicit half-open ranges, or the last `test_fraction` held out.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SplitSpec {
+    /// Training samples, `START..END`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub train: Option<String>,
+    /// Test samples, `START..END`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub test: Option<String>,
+    /// Fraction of samples held out at the end when no ranges are given. Samples are independent
+    /// draws in index order, so the tail is as random as any subset and stays the same when a
+    /// dataset is extended.
+    #[serde(default = "default_test_fraction")]
+    pub test_fraction: f64,
+}
+
+fn default_test_fraction() -> f64 {
+    0.2
+}
+
+impl Default for SplitSpec {
+    fn default() -> Self {
+        SplitSpec {
+            train: None,
+            test: None,
+            test_fraction: default_test_fraction(),
+        }
+    }
+}
+
+/// Which backends to fit and how their hyper-parameters are chosen.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FitSpec {
+    /// Registry names (`vitrum fit --help`); `["all"]` for every backend.
+    #[serde(default = "default_backends")]
+    pub backends: Vec<String>,
+    /// Folds of the cross-validation that chooses α (and ρ).
+    #[serde(default = "default_cv")]
+    pub cv: usize,
+    /// Candidate α: LOG10_MIN:LOG10_MAX:N, log-spaced (scikit-learn's α for every backend).
+    #[serde(default = "default_alphas")]
+    pub alphas: String,
+    /// Candidate α for the iterative (lasso, elastic-net) backends, whose every α costs a
+    /// coordinate-descent run; defaults to `alphas`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iterative_alphas: Option<String>,
+    /// Candidate elastic-net mixing ρ.
+    #[serde(default = "default_l1_ratios")]
+    pub l1_ratios: Vec<f64>,
+    /// Standardise features after centring.
+    #[serde(default)]
+    pub standardize: bool,
+    /// Keep this many principal components of the features.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pca: Option<usize>,
+    /// Tolerance of the iterative solvers (scikit-learn's tol).
+    #[serde(default = "default_tol")]
+    pub tol: f64,
+    /// Iteration limit of the iterative solvers.
+    #[serde(default = "default_max_iter")]
+    pub max_iter: usize,
+}
+
+fn default_backends() -> Vec<String> {
+    vec!["all".into()]
+}
+fn default_cv() -> usize {
+    5
+}
+fn default_alphas() -> String {
+    "-6:2:17".into()
+}
+fn default_l1_ratios() -> Vec<f64> {
+    vec![0.5]
+}
+fn default_tol() -> f64 {
+    1e-4
+}
+fn default_max_iter() -> usize {
+    1000
+}
+
+impl Default for FitSpec {
+    fn default() -> Self {
+        FitSpec {
+            backends: default_backends(),
+            cv: default_cv(),
+            alphas: default_alphas(),
+            iterative_alphas: None,
+            l1_ratios: default_l1_ratios(),
+            standardize: false,
+            pca: None,
+            tol: default_tol(),
+            max_iter: default_max_iter(),
+        }
+    }
+}
+
+/// What the report shows beyond the metrics of every backend.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportSpec {
+    /// Backends whose learning curves are drawn (each refitted at its chosen α on growing
+    /// training sets); only those fitted are used.
+    #[serde(default = "default_learning_backends")]
+    pub learning_curves: Vec<String>,
+    /// Training-set sizes of the learning curves; empty: five sizes up to the training set.
+    #[serde(default)]
+    pub learning_sizes: Vec<usize>,
+}
+
+fn default_learning_backends() -> Vec<String> {
+    ["native-ridge", "native-ols", "native-elasticnet"]
+        .map(String::from)
+        .to_vec()
+}
+
+impl Default for ReportSpec {
+    fn default() -> Self {
+        ReportSpec {
+            learning_curves: default_learning_backends(),
+            learning_sizes: Vec::new(),
+        }
+    }
+}
+
+impl Study {
+    /// Reads and checks a study file. Relative paths in it are relative to its directory; they
+    /// are made absolute so the resolved study written next to a report runs from anywhere.
+    pub fn load(path: &Path) -> Result<Study> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("reading the study file {}", path.display()))?;
+        let mut study = Study::from_toml(&text)
+            .with_context(|| format!("in the study file {}", path.display()))?;
+        let base = path.parent().unwrap_or(Path::new("."));
+        let absolute = |p: &Path| {
+            let joined = if p.is_relative() {
+                base.join(p)
+            } else {
+                p.to_path_buf()
+            };
+            std::fs::canonicalize(&joined).unwrap_or(joined)
+        };
+        if let Some(d) = &study.data.dataset {
+            study.data.dataset = Some(absolute(d));
+        }
+        if let Some(s) = &study.data.system
+            && s.ends_with(".toml")
+        {
+            study.data.system = Some(absolute(Path::new(s)).display().to_string());
+        }
+        Ok(study)
+    }
+
+    /// Parses and checks a study.
+    pub fn from_toml(text: &str) -> Result<Study> {
+        let study: Study = toml::from_str(text)?;
+        study.validate()?;
+        Ok(study)
+    }
+
+    /// The study as TOML (defaults filled in).
+    pub fn to_toml(&self) -> String {
+        toml::to_string_pretty(self).expect("a study serialises")
+    }
+
+    /// Every check that does not need the data: one source, known backends, sane numbers.
+    pub fn validate(&self) -> Result<()> {
+        let d = &self.data;
+        match (&d.dataset, &d.system) {
+            (Some(_), Some(_)) => bail!(
+                "[data] gives both `dataset` and `system`: use an existing dataset or generate one, not both"
+            ),
+            (None, None) => bail!(
+                "[data] needs `dataset = \"DIR\"` (an existing dataset) or `system = \"ka2d\"` with `samples = S` (generate one)"
+            ),
+            (None, Some(_)) if d.samples.is_none() => {
+                bail!("[data] `system` needs `samples = S`, the number of glasses to generate")
+            }
+            (Some(_), None)
+                if d.samples.is_some() || d.vary.is_some() || !d.protocol.is_empty() =>
+            {
+                bail!(
+                    "[data] `samples`, `vary` and `protocol` describe generation; they cannot apply to an existing `dataset`"
+                )
+            }
+            _ => {}
+        }
+        if d.system.is_some() {
+            self.protocol()?;
+            if let Some(v) = &d.vary {
+                Vary::parse_list(v)?;
+            }
+        }
+        let f = &self.fit;
+        if f.cv < 2 {
+            bail!(
+                "[fit] cv = {}: cross-validation needs at least 2 folds",
+                f.cv
+            );
+        }
+        parse_alphas(&f.alphas)?;
+        if let Some(a) = &f.iterative_alphas {
+            parse_alphas(a)?;
+        }
+        if f.l1_ratios.is_empty() || f.l1_ratios.iter().any(|r| !(0.0..=1.0).contains(r)) {
+            bail!(
+                "[fit] l1_ratios = {:?}: give at least one ρ in [0, 1]",
+                f.l1_ratios
+            );
+        }
+        if !(f.tol > 0.0 && f.tol.is_finite()) {
+            bail!("[fit] tol = {}: must be positive", f.tol);
+        }
+        self.backends()?;
+        let s = &self.split;
+        if !(s.test_fraction > 0.0 && s.test_fraction < 1.0) {
+            bail!(
+                "[split] test_fraction = {}: must lie strictly between 0 and 1",
+                s.test_fraction
+            );
+        }
+        Ok(())
+    }
+
+    /// The protocol to generate with: the preset or file, then the study's overrides.
+    pub fn protocol(&self) -> Result<Protocol> {
+        let system = self
+            .data
+            .system
+            .as_deref()
+            .context("[data] has no `system` to generate")?;
+        let mut protocol = Protocol::load(system)?;
+        if !self.data.protocol.is_empty() {
+            let mut table: toml::Table = toml::from_str(&protocol.to_toml())?;
+            for (k, v) in &self.data.protocol {
+                if !table.contains_key(k) && k != "lammps" {
+                    bail!(
+                        "[data.protocol] '{k}' is not a protocol field; fields: {}",
+                        table.keys().cloned().collect::<Vec<_>>().join(", ")
+                    );
+                }
+                table.insert(k.clone(), v.clone());
+            }
+            protocol = Protocol::from_toml(&toml::to_string(&table)?)
+                .context("[data.protocol] overrides give an invalid protocol")?;
+        }
+        if let Some(n) = self.data.n {
+            protocol.n = n;
+        }
+        protocol.validate()?;
+        Ok(protocol)
+    }
+
+    /// The backends to fit, in registry order for `all`, else as listed.
+    pub fn backends(&self) -> Result<Vec<&'static dyn vitrum_regress::Backend>> {
+        if self.fit.backends.iter().any(|b| b == "all") {
+            return Ok(vitrum_regress::backend::all());
+        }
+        if self.fit.backends.is_empty() {
+            bail!("[fit] backends is empty; list some, or \"all\"");
+        }
+        self.fit
+            .backends
+            .iter()
+            .map(|b| Ok(vitrum_regress::backend::by_name(b)?))
+            .collect()
+    }
+}
+
+/// `LOG10_MIN:LOG10_MAX:N` → N log-spaced values (numpy.logspace).
+pub fn parse_alphas(text: &str) -> Result<Vec<f64>> {
+    let parts: Vec<&str> = text.split(':').collect();
+    let [lo, hi, n] = parts.as_slice() else {
+        bail!("alphas '{text}': expected LOG10_MIN:LOG10_MAX:N, e.g. -6:2:17");
+    };
+    let bad = || format!("alphas '{text}': expected LOG10_MIN:LOG10_MAX:N, e.g. -6:2:17");
+    let lo: f64 = lo.trim().parse().with_context(bad)?;
+    let hi: f64 = hi.trim().parse().with_context(bad)?;
+    let n: usize = n.trim().parse().with_context(bad)?;
+    if n == 0 || !lo.is_finite() || !hi.is_finite() || lo > hi {
+        bail!("alphas '{text}': need N ≥ 1 and LOG10_MIN ≤ LOG10_MAX");
+    }
+    Ok(vitrum_regress::logspace(lo, hi, n))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_minimal_study_gets_every_default() {
+        let s = Study::from_toml("name = \"x\"\n[data]\ndataset = \"d\"\n").unwrap();
+        assert_eq!(s.fit, FitSpec::default());
+        assert_eq!(s.split.test_fraction, 0.2);
+        assert_eq!(
+            s.backends().unwrap().len(),
+            vitrum_regress::backend::all().len()
+        );
+        // the resolved study reads back as itself
+        assert_eq!(Study::from_toml(&s.to_toml()).unwrap(), s);
+    }
+
+    #[test]
+    fn bad_studies_say_what_to_write() {
+        let e = |t: &str| format!("{:#}", Study::from_toml(t).unwrap_err());
+        assert!(e("name = \"x\"\n[data]\n").contains("needs `dataset"));
+        assert!(e("name = \"x\"\n[data]\nsystem = \"ka2d\"\n").contains("samples = S"));
+        assert!(
+            e("name = \"x\"\n[data]\ndataset = \"d\"\nsystem = \"ka2d\"\n").contains("not both")
+        );
+        assert!(
+            e("name = \"x\"\n[data]\ndataset = \"d\"\n[fit]\nbackends = [\"sklearn\"]\n")
+                .contains("sklearn")
+        );
+        assert!(
+            e("name = \"x\"\n[data]\ndataset = \"d\"\n[fit]\nalphas = \"1:2\"\n")
+                .contains("LOG10_MIN")
+        );
+        assert!(
+            e("name = \"x\"\n[data]\ndataset = \"d\"\n[split]\ntest_fraction = 1.5\n")
+                .contains("test_fraction")
+        );
+        assert!(e("name = \"x\"\n[data]\ndataset = \"d\"\nbogus = 1\n").contains("bogus"));
+        assert!(
+            e("name = \"x\"\n[data]\nsystem = \"ka2d\"\nsamples = 4\n[data.protocol]\nmelt = 3\n")
+                .contains("not a protocol field")
+        );
+    }
+
+    #[test]
+    fn protocol_overrides_apply_to_the_preset() {
+        let s = Study::from_toml(
+            "name = \"x\"\n[data]\nsystem = \"ka2d\"\nsamples = 4\nn = 128\n\
+             [data.protocol]\nmelt_steps = 10\nf_tol = 1e-6\n",
+        )
+        .unwrap();
+        let p = s.protocol().unwrap();
+        assert_eq!((p.melt_steps, p.f_tol, p.n, p.dim), (10, 1e-6, 128, 2));
+    }
+}

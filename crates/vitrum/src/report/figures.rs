@@ -1,0 +1,170 @@
+//! The report's figures, built from a run's outcome and arrays.
+
+use crate::pipeline::summary::short;
+use crate::pipeline::{Artifacts, Outcome};
+use crate::plots::{self, LearningCurveFigure, ParityFigure, SpectraFigure, WeightMapFigure};
+use anyhow::Result;
+use std::path::Path;
+use vitrum_regress::ndarray::{ArrayView2, Axis};
+
+/// A figure written to `figures/<stem>.png|svg`, with its caption.
+pub struct Written {
+    pub png: String,
+    pub svg: String,
+    pub caption: String,
+}
+
+fn written(stem: &str, caption: String) -> Written {
+    Written {
+        png: format!("figures/{stem}.png"),
+        svg: format!("figures/{stem}.svg"),
+        caption,
+    }
+}
+
+/// Test samples ordered by the RMSE of their predicted spectrum (best first).
+pub fn ranked_by_error(y: ArrayView2<f64>, pred: ArrayView2<f64>) -> Vec<(usize, f64)> {
+    let mut e: Vec<(usize, f64)> = y
+        .axis_iter(Axis(0))
+        .zip(pred.axis_iter(Axis(0)))
+        .enumerate()
+        .map(|(i, (t, p))| {
+            let mse = t.iter().zip(p).map(|(a, b)| (a - b).powi(2)).sum::<f64>() / t.len() as f64;
+            (i, mse.sqrt())
+        })
+        .collect();
+    e.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+    e
+}
+
+/// Draws every figure of the report into `out/figures`.
+pub fn draw_all(out: &Path, outcome: &Outcome, art: &Artifacts) -> Result<Vec<Written>> {
+    let dir = out.join("figures");
+    let mut figures = Vec::new();
+    let Some(best) = outcome.best.as_ref() else {
+        return Ok(figures);
+    };
+    let Some((_, model, pred)) = art.models.iter().find(|(n, _, _)| n == best) else {
+        return Ok(figures);
+    };
+    let alpha = model.params.alpha;
+    let name = if model.kind.uses_alpha() {
+        format!("{best} (α = {})", short(alpha))
+    } else {
+        best.clone()
+    };
+
+    let ranked = ranked_by_error(art.y_test.view(), pred.view());
+    let first_test = outcome.split.test.start;
+    let picks = [
+        ("best", ranked[0]),
+        ("median", ranked[ranked.len() / 2]),
+        ("worst", ranked[ranked.len() - 1]),
+    ];
+    let panels = picks
+        .iter()
+        .map(|(what, (i, rmse))| {
+            (
+                format!("{what}: sample {} (RMSE {})", first_test + i, short(*rmse)),
+                art.y_test.row(*i).to_vec(),
+                pred.row(*i).to_vec(),
+            )
+        })
+        .collect();
+    plots::save(
+        &SpectraFigure {
+            omega: art.grid_omega.clone(),
+            omega_label: art.labels.omega.clone(),
+            panels,
+        },
+        &dir.join("spectra"),
+    )?;
+    figures.push(written(
+        "spectra",
+        format!(
+            "True (black) and predicted (red) VDOS of the best, median and worst held-out samples \
+             by RMSE, model {name}"
+        ),
+    ));
+
+    plots::save(
+        &ParityFigure {
+            truth: art.y_test.iter().copied().collect(),
+            predicted: pred.iter().copied().collect(),
+            title: format!("{name}: every held-out (sample, ω) bin"),
+        },
+        &dir.join("parity"),
+    )?;
+    figures.push(written(
+        "parity",
+        format!("Predicted against true D(ω) over all held-out samples and ω bins, model {name}; the line is y = x"),
+    ));
+
+    let (w, _) = model.coefficients();
+    plots::save(
+        &WeightMapFigure {
+            r: art.grid_r.clone(),
+            omega: art.grid_omega.clone(),
+            weights: w.outer_iter().map(|row| row.to_vec()).collect(),
+            mean_g: art.mean_g.clone(),
+            mean_d: art.mean_d.clone(),
+            r_label: art.labels.r.clone(),
+            omega_label: art.labels.omega.clone(),
+            title: format!("Weights W(ω, r) of {name}"),
+        },
+        &dir.join("weights"),
+    )?;
+    figures.push(written(
+        "weights",
+        format!(
+            "The weight map W(ω, r) of {name} on raw g(r) features (red positive, blue negative, \
+             white zero; colour scale symmetric about zero, saturating at the 99th percentile of |W|), with the mean training g(r) above \
+             and mean D(ω) beside it: the linear-response kernel K(ω, r) as learnt from data"
+        ),
+    ));
+
+    if !outcome.learning_curves.is_empty() {
+        plots::save(
+            &LearningCurveFigure {
+                curves: outcome
+                    .learning_curves
+                    .iter()
+                    .map(|c| {
+                        (
+                            match c.alpha {
+                                Some(a) => format!("{} (α = {})", c.backend, short(a)),
+                                None => c.backend.clone(),
+                            },
+                            c.points.iter().map(|p| p.n_train as f64).collect(),
+                            c.points.iter().map(|p| p.test_rmse).collect(),
+                        )
+                    })
+                    .collect(),
+                error_label: "held-out RMSE of D(ω)".into(),
+            },
+            &dir.join("learning_curves"),
+        )?;
+        figures.push(written(
+            "learning_curves",
+            "Held-out RMSE against the number of training glasses, each model refitted at its \
+             cross-validated α on the first n training samples"
+                .into(),
+        ));
+    }
+    Ok(figures)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use vitrum_regress::ndarray::array;
+
+    #[test]
+    fn samples_rank_by_their_spectrum_error() {
+        let y = array![[0.0, 0.0], [0.0, 0.0], [0.0, 0.0]];
+        let p = array![[0.3, 0.4], [0.0, 0.1], [1.0, 1.0]];
+        let r = ranked_by_error(y.view(), p.view());
+        assert_eq!(r.iter().map(|x| x.0).collect::<Vec<_>>(), vec![1, 0, 2]);
+        assert!((r[1].1 - (0.125f64).sqrt()).abs() < 1e-15);
+    }
+}
