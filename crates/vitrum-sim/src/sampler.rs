@@ -4,6 +4,7 @@ use crate::error::{Result, SimError};
 use crate::fire::Fire;
 use crate::forces::{force_field, force_norms};
 use crate::init::initial_configuration;
+use crate::lbfgs::Hybrid;
 use crate::md::{MdUnits, Nvt, State};
 use crate::protocol::Protocol;
 use crate::rng::{Rng, mix};
@@ -70,8 +71,25 @@ pub fn retry_seed(seed: u64, attempt: u32) -> u64 {
 }
 
 /// Loads the protocol's model.
+/// LAMMPS-only potentials (Tersoff, EAM, LCBOP presets) and slabs have no vitrum-theory
+/// model: an error that names the LAMMPS backend.
 pub fn load_model(protocol: &Protocol) -> Result<Model> {
+    if protocol.lammps_only() {
+        return Err(native_refuses(
+            protocol,
+            "defines its potential only as LAMMPS commands ([lammps] pair)",
+        ));
+    }
     Ok(registry::load(&protocol.potential)?)
+}
+
+fn native_refuses(protocol: &Protocol, what: &str) -> SimError {
+    SimError::Protocol(format!(
+        "protocol '{}' {what}: only the LAMMPS backend runs it (`vitrum generate --backend \
+         lammps`, or LammpsSampler); the native sampler has vitrum-theory's potentials (pair \
+         potentials, Stillinger–Weber) in bulk periodic cells",
+        protocol.name
+    ))
 }
 
 /// Checks the density against the pair potential: with d_a the distance at which the like-pair
@@ -123,7 +141,8 @@ pub fn check_density(protocol: &Protocol, model: &Model) -> Result<()> {
     Ok(())
 }
 
-/// The native backend: lattice or random start, Nosé–Hoover melt and linear quench, FIRE.
+/// The native backend: lattice or random start, Nosé–Hoover melt and linear quench, FIRE then
+/// L-BFGS ([`Hybrid`]).
 #[derive(Debug, Default, Clone, Copy)]
 pub struct NativeSampler;
 
@@ -191,19 +210,21 @@ impl NativeSampler {
             protocol.t_final,
             "quench",
         )?;
-        // FIRE stops below f_tol by its own forces; `finish` re-sums them with vitrum-theory in
-        // another order (round-off up to ~1e-11 in ‖F‖ for dense KA 2D). When that independent
-        // check fails, FIRE continues from where it stopped with half the tolerance (3 times).
+        // The minimiser stops below f_tol by its own forces; `finish` re-sums them with
+        // vitrum-theory in another order (round-off up to ~1e-11 in ‖F‖ for dense KA 2D). When
+        // that independent check fails, it continues from where it stopped with half the
+        // tolerance (3 times). `iterations` counts force evaluations.
         let mut tol = 0.9 * protocol.f_tol;
         let mut iterations = 0;
         let mut result;
         loop {
-            let fire = Fire::new(
+            let min = Hybrid::new(
                 protocol.dt,
                 tol,
                 protocol.max_min_steps.saturating_sub(iterations).max(1),
+                d * protocol.n,
             );
-            result = fire.minimise(&mut state.x, d, ff.as_mut())?;
+            result = min.minimise(&mut state.x, d, ff.as_mut())?;
             iterations += result.iterations;
             // check (and keep) the wrapped positions, which are what the dump stores: wrapping
             // changes coordinates in the last bits, enough to move ‖F‖ by ~1e-11
@@ -292,6 +313,9 @@ impl Sampler for NativeSampler {
     }
 
     fn sample_once(&self, protocol: &Protocol, seed: u64) -> Result<Sample> {
+        if protocol.vacuum.is_some() {
+            return Err(native_refuses(protocol, "is a slab (vacuum)"));
+        }
         let model = load_model(protocol)?;
         let (config, min) = self.quench(protocol, &model, seed)?;
         finish(

@@ -37,8 +37,13 @@ pub fn short(v: f64) -> String {
     if a == 0.0 {
         "0".into()
     } else if (1e-2..1e4).contains(&a) {
-        let s = format!("{v:.3}");
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
+        let decimals = (2 - a.log10().floor() as i32).max(0) as usize;
+        let s = format!("{v:.decimals$}");
+        if s.contains('.') {
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            s
+        }
     } else {
         format!("{v:.2e}")
     }
@@ -191,7 +196,10 @@ mod tests {
     #[test]
     fn alpha_reads_naturally() {
         assert_eq!(alpha(Some(10.0)), "10");
-        assert_eq!(alpha(Some(3.1622776601683795)), "3.162");
+        assert_eq!(alpha(Some(3.1622776601683795)), "3.16");
+        assert_eq!(alpha(Some(31.622776601683793)), "31.6");
+        assert_eq!(alpha(Some(316.22776601683793)), "316");
+        assert_eq!(alpha(Some(0.031622776601683794)), "0.0316");
         assert_eq!(alpha(Some(1e-6)), "1.00e-6");
         assert_eq!(alpha(None), "–");
     }
