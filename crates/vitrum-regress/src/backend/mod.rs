@@ -7,7 +7,7 @@
 //! the notes in their files).
 //!
 //! Adding a backend: one file in this directory implementing [`Backend`], one feature in
-//! `Cargo.toml`, one entry in that file's `BACKENDS` list (or one line in [`families`] for a new file).
+//! `Cargo.toml`, one entry in that file's `BACKENDS` list (or one line in `families()` for a new file).
 
 use crate::error::{RegressError, Result};
 use crate::hyperparams::{FitParams, ModelKind};
@@ -77,6 +77,30 @@ pub trait Backend: Send + Sync {
             .map(|&a| self.solve(x, y, &params.with_alpha(a)?))
             .collect()
     }
+
+    /// Cross-validation's inner step: validation R² (uniform average over targets, scikit-learn's
+    /// rule for constant columns) for every α in `alphas` (in order), of the fit on centred `x`,
+    /// `y`, scored on validation rows `xv` (preprocessed like `x`) against raw validation targets
+    /// `yv`, predictions being `xv Wᵀ + y_mean` (`y_mean` the training targets' mean). The default
+    /// fits the path with [`Backend::solve_path`] and predicts; native ridge overrides it to score
+    /// every α in its SVD basis.
+    #[allow(clippy::too_many_arguments)]
+    fn validation_r2_path(
+        &self,
+        x: ArrayView2<f64>,
+        y: ArrayView2<f64>,
+        xv: ArrayView2<f64>,
+        yv: ArrayView2<f64>,
+        y_mean: ArrayView1<f64>,
+        params: &FitParams,
+        alphas: &[f64],
+    ) -> Result<Vec<f64>> {
+        Ok(self
+            .solve_path(x, y, params, alphas)?
+            .iter()
+            .map(|o| crate::metrics::r2_uniform(yv, (xv.dot(&o.w.t()) + y_mean).view()))
+            .collect())
+    }
 }
 
 /// The backend families compiled in; one line per backend file.
@@ -129,6 +153,7 @@ pub(crate) struct TargetFit {
 /// A centred target that is identically zero (a spectral bin empty in every training sample) has
 /// the exact solution w = 0 for every model here; it is not handed to the solver, whose
 /// relative stopping rules (`gap < tol · ‖y‖²` = 0) could otherwise never be met.
+#[cfg(any(feature = "linfa", feature = "smartcore"))]
 pub(crate) fn per_target<F>(
     x: ArrayView2<f64>,
     y: ArrayView2<f64>,
@@ -137,45 +162,67 @@ pub(crate) fn per_target<F>(
 where
     F: Fn(usize, ArrayView1<f64>) -> Result<TargetFit> + Sync,
 {
+    let mut out = per_target_path(x, y, 1, |t, yt| Ok(vec![solve_one(t, yt)?]))?;
+    Ok(out.remove(0))
+}
+
+/// [`per_target`] for a path: `solve_one` returns `n_path` fits of one target (e.g. one per α,
+/// solved in sequence with warm starts); the result has one output per path point.
+pub(crate) fn per_target_path<F>(
+    x: ArrayView2<f64>,
+    y: ArrayView2<f64>,
+    n_path: usize,
+    solve_one: F,
+) -> Result<Vec<SolverOutput>>
+where
+    F: Fn(usize, ArrayView1<f64>) -> Result<Vec<TargetFit>> + Sync,
+{
     use rayon::prelude::*;
     let n_features = x.ncols();
-    let fits: Vec<TargetFit> = (0..y.ncols())
+    let fits: Vec<Vec<TargetFit>> = (0..y.ncols())
         .into_par_iter()
         .map(|t| {
             let yt = y.column(t);
             if yt.iter().all(|&v| v == 0.0) {
-                return Ok(TargetFit {
+                let zero = TargetFit {
                     coef: Array1::zeros(n_features),
                     n_iter: Some(0),
                     gap: Some(0.0),
                     converged: true,
-                });
+                };
+                return Ok(vec![zero; n_path]);
             }
-            solve_one(t, yt)
+            let f = solve_one(t, yt)?;
+            debug_assert_eq!(f.len(), n_path);
+            Ok(f)
         })
         .collect::<Result<_>>()?;
-    let mut w = Array2::zeros((fits.len(), n_features));
-    for (t, f) in fits.iter().enumerate() {
-        w.row_mut(t).assign(&f.coef);
-    }
-    // Solvers without iteration counts or gaps report none, skipped targets included.
-    let iterative = fits.iter().any(|f| f.n_iter.is_some_and(|n| n > 0));
-    let n_iter: Option<Vec<usize>> = fits.iter().map(|f| f.n_iter).collect();
-    let dual_gap: Option<Vec<f64>> = fits.iter().map(|f| f.gap).collect();
-    let (n_iter, dual_gap) = if iterative {
-        (n_iter, dual_gap)
-    } else {
-        (None, None)
-    };
-    Ok(SolverOutput {
-        w,
-        info: SolverInfo {
-            n_iter,
-            dual_gap,
-            converged: Some(fits.iter().all(|f| f.converged)),
-            ..Default::default()
-        },
-    })
+    Ok((0..n_path)
+        .map(|k| {
+            let mut w = Array2::zeros((fits.len(), n_features));
+            for (t, f) in fits.iter().enumerate() {
+                w.row_mut(t).assign(&f[k].coef);
+            }
+            // Solvers without iteration counts or gaps report none, skipped targets included.
+            let iterative = fits.iter().any(|f| f[k].n_iter.is_some_and(|n| n > 0));
+            let n_iter: Option<Vec<usize>> = fits.iter().map(|f| f[k].n_iter).collect();
+            let dual_gap: Option<Vec<f64>> = fits.iter().map(|f| f[k].gap).collect();
+            let (n_iter, dual_gap) = if iterative {
+                (n_iter, dual_gap)
+            } else {
+                (None, None)
+            };
+            SolverOutput {
+                w,
+                info: SolverInfo {
+                    n_iter,
+                    dual_gap,
+                    converged: Some(fits.iter().all(|f| f[k].converged)),
+                    ..Default::default()
+                },
+            }
+        })
+        .collect())
 }
 
 #[cfg(test)]

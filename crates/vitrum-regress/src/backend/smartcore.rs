@@ -64,9 +64,11 @@ fn fail(backend: &'static str, e: impl std::fmt::Display) -> RegressError {
     }
 }
 
+/// Column-major storage: smartcore's products (`XᵀX`, `Xᵀv`, `Xv`) walk the columns of X, which
+/// are then contiguous (the same values, only the layout differs).
 fn dense(x: ArrayView2<f64>, backend: &'static str) -> Result<DenseMatrix<f64>> {
-    let values: Vec<f64> = x.iter().copied().collect(); // logical row-major order
-    DenseMatrix::new(x.nrows(), x.ncols(), values, false).map_err(|e| fail(backend, e))
+    let values: Vec<f64> = x.t().iter().copied().collect(); // column-major order
+    DenseMatrix::new(x.nrows(), x.ncols(), values, true).map_err(|e| fail(backend, e))
 }
 
 fn column(m: &DenseMatrix<f64>) -> Array1<f64> {
