@@ -2,6 +2,7 @@
 //! perturbation theory. This crate composes the workspace's crates into pipelines and the
 //! `vitrum` command line.
 
+pub mod blas;
 pub mod cli;
 pub mod pipeline;
 pub mod plots;

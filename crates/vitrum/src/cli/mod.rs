@@ -67,6 +67,12 @@ pub enum Command {
 
 /// Runs one parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
+    if matches!(
+        cli.command,
+        Command::Generate(_) | Command::Run(_) | Command::Demo(_) | Command::Fit(_)
+    ) {
+        crate::blas::single_threaded_unless_set();
+    }
     match cli.command {
         Command::Rdf(args) => rdf::run(&args, cli.quiet),
         Command::Sq(args) => sq::run(&args, cli.quiet),

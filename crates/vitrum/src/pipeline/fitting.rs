@@ -36,6 +36,9 @@ pub struct BackendResult {
     pub l1_ratio: Option<f64>,
     /// Mean CV R² (uniform) of the chosen hyper-parameters.
     pub cv_r2: Option<f64>,
+    /// The backend whose cross-validation chose α (and ρ), when not this one (`alpha_from`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alpha_from: Option<String>,
     /// Wall time of CV and refit, seconds.
     pub fit_seconds: f64,
     /// Held-out metrics.
@@ -73,20 +76,32 @@ pub fn fit_options(spec: &FitSpec) -> Result<vitrum_regress::FitParams> {
         .validate()?)
 }
 
-/// Fits `backend` on the training rows with CV over the spec's grid and evaluates it on the test
-/// rows.
+/// α and ρ decided by another backend's cross-validation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Borrowed {
+    pub from: String,
+    pub alpha: f64,
+    pub l1_ratio: f64,
+}
+
+/// Fits `backend` on the training rows, with CV over the spec's grid (or once, at `borrowed`
+/// hyper-parameters), and evaluates it on the test rows.
 pub fn fit_one(
     backend: &dyn Backend,
     spec: &FitSpec,
     train: (ArrayView2<f64>, ArrayView2<f64>),
     test: (ArrayView2<f64>, ArrayView2<f64>),
     grids: &Grids,
+    borrowed: Option<&Borrowed>,
 ) -> Fitted {
     let start = Instant::now();
     let outcome = (|| -> Result<(LinearModel, Array2<f64>, Metrics)> {
         let params = fit_options(spec)?;
         let kind = backend.kind();
-        let model = if kind.uses_alpha() {
+        let model = if let Some(b) = borrowed {
+            let p = params.with_alpha(b.alpha)?.with_l1_ratio(b.l1_ratio)?;
+            vitrum_regress::fit(backend, train.0, train.1, grids, &p)?
+        } else if kind.uses_alpha() {
             let alphas = match (&spec.iterative_alphas, kind.is_iterative()) {
                 (Some(a), true) => parse_alphas(a)?,
                 _ => parse_alphas(&spec.alphas)?,
@@ -121,6 +136,7 @@ pub fn fit_one(
                 alpha: kind.uses_alpha().then_some(model.params.alpha),
                 l1_ratio: has_l1_ratio(kind).then_some(model.params.l1_ratio),
                 cv_r2: cv.map(|c| c.best_score),
+                alpha_from: borrowed.map(|b| b.from.clone()),
                 fit_seconds,
                 metrics: Some(metrics),
                 model_file: None,
@@ -134,22 +150,33 @@ pub fn fit_one(
                 predictions: Some(pred),
             }
         }
-        Err(e) => Fitted {
-            result: BackendResult {
-                backend: name,
-                alpha: None,
-                l1_ratio: None,
-                cv_r2: None,
-                fit_seconds,
-                metrics: None,
-                model_file: None,
-                predictions_file: None,
-                warnings: Vec::new(),
-                error: Some(format!("{e:#}")),
-            },
-            model: None,
-            predictions: None,
+        Err(e) => {
+            let mut f = failed(backend, e);
+            f.result.fit_seconds = fit_seconds;
+            f.result.alpha_from = borrowed.map(|b| b.from.clone());
+            f
+        }
+    }
+}
+
+/// The row of a backend that could not be fitted, with the reason.
+pub fn failed(backend: &dyn Backend, error: anyhow::Error) -> Fitted {
+    Fitted {
+        result: BackendResult {
+            backend: backend.name().to_string(),
+            alpha: None,
+            l1_ratio: None,
+            cv_r2: None,
+            alpha_from: None,
+            fit_seconds: 0.0,
+            metrics: None,
+            model_file: None,
+            predictions_file: None,
+            warnings: Vec::new(),
+            error: Some(format!("{error:#}")),
         },
+        model: None,
+        predictions: None,
     }
 }
 

@@ -197,17 +197,49 @@ pub fn run(study: &Study, out: &Path, quiet: bool) -> Result<(Outcome, Artifacts
     let t_fit = Instant::now();
     let backends = study.backends()?;
     let bar = progress::bar(backends.len() as u64, "backends", quiet);
-    let mut results = Vec::new();
+    // backends that borrow α fit after the ones they borrow from; the table keeps study order
+    let mut order: Vec<usize> = (0..backends.len()).collect();
+    order.sort_by_key(|&i| study.fit.alpha_from.contains_key(backends[i].name()));
+    let mut slots: Vec<Option<BackendResult>> = vec![None; backends.len()];
     let mut models = Vec::new();
-    for backend in backends {
+    for i in order {
+        let backend = backends[i];
         bar.set_message(backend.name());
-        let fitted = fitting::fit_one(
-            backend,
-            &study.fit,
-            (x_train.view(), y_train.view()),
-            (x_test.view(), y_test.view()),
-            &grids,
-        );
+        let borrowed = study.fit.alpha_from.get(backend.name()).map(|src| {
+            models
+                .iter()
+                .find(|(n, _, _): &&(String, LinearModel, Array2<f64>)| n == src)
+                .map(|(_, m, _)| fitting::Borrowed {
+                    from: src.clone(),
+                    alpha: m.params.alpha,
+                    l1_ratio: m.params.l1_ratio,
+                })
+                .with_context(|| {
+                    format!(
+                        "{} takes α from {src}, whose fit failed (see its row)",
+                        backend.name()
+                    )
+                })
+        });
+        let fitted = match borrowed {
+            Some(Err(e)) => fitting::failed(backend, e),
+            Some(Ok(b)) => fitting::fit_one(
+                backend,
+                &study.fit,
+                (x_train.view(), y_train.view()),
+                (x_test.view(), y_test.view()),
+                &grids,
+                Some(&b),
+            ),
+            None => fitting::fit_one(
+                backend,
+                &study.fit,
+                (x_train.view(), y_train.view()),
+                (x_test.view(), y_test.view()),
+                &grids,
+                None,
+            ),
+        };
         let mut result = fitted.result;
         if let (Some(model), Some(pred)) = (fitted.model, fitted.predictions) {
             let model_file = format!("models/{}.json", result.backend);
@@ -219,9 +251,10 @@ pub fn run(study: &Study, out: &Path, quiet: bool) -> Result<(Outcome, Artifacts
             result.predictions_file = Some(pred_file);
             models.push((result.backend.clone(), model, pred));
         }
-        results.push(result);
+        slots[i] = Some(result);
         bar.inc(1);
     }
+    let results: Vec<BackendResult> = slots.into_iter().flatten().collect();
     bar.finish_and_clear();
     let fit_seconds = t_fit.elapsed().as_secs_f64();
     if models.is_empty() {

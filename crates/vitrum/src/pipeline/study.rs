@@ -8,6 +8,7 @@
 
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use vitrum_sim::{Grids, Protocol, Vary};
 
@@ -126,6 +127,12 @@ pub struct FitSpec {
     /// Candidate elastic-net mixing ρ.
     #[serde(default = "default_l1_ratios")]
     pub l1_ratios: Vec<f64>,
+    /// Backends that take α (and ρ) from another backend's cross-validation instead of running
+    /// their own, `{ "smartcore-ridge" = "native-ridge" }`. Both must fit the same model, and α
+    /// means the same for every backend (tested against scikit-learn), so only the time changes:
+    /// for solvers too slow to cross-validate, which are then fitted once.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub alpha_from: BTreeMap<String, String>,
     /// Standardise features after centring.
     #[serde(default)]
     pub standardize: bool,
@@ -167,6 +174,7 @@ impl Default for FitSpec {
             alphas: default_alphas(),
             iterative_alphas: None,
             l1_ratios: default_l1_ratios(),
+            alpha_from: BTreeMap::new(),
             standardize: false,
             pca: None,
             tol: default_tol(),
@@ -291,7 +299,37 @@ impl Study {
         if !(f.tol > 0.0 && f.tol.is_finite()) {
             bail!("[fit] tol = {}: must be positive", f.tol);
         }
-        self.backends()?;
+        let backends = self.backends()?;
+        for (target, source) in &f.alpha_from {
+            // an entry for a backend the study does not fit is moot (`vitrum demo --backends`
+            // keeps the demo's table), but its names must exist
+            vitrum_regress::backend::by_name(target)?;
+            vitrum_regress::backend::by_name(source)?;
+            let Some(t) = backends.iter().find(|b| b.name() == target) else {
+                continue;
+            };
+            let s = backends
+                .iter()
+                .find(|b| b.name() == source)
+                .with_context(|| {
+                    format!(
+                        "[fit.alpha_from] {target} takes α from {source}, which the study does not fit; add it to [fit] backends"
+                    )
+                })?;
+            if t.kind() != s.kind() {
+                bail!(
+                    "[fit.alpha_from] {target} ({:?}) cannot take α from {source} ({:?}): α means \
+                     the same only within one model family",
+                    t.kind(),
+                    s.kind()
+                );
+            }
+            if f.alpha_from.contains_key(source) {
+                bail!(
+                    "[fit.alpha_from] {source} takes its own α from another backend; chains are not allowed"
+                );
+            }
+        }
         let s = &self.split;
         if !(s.test_fraction > 0.0 && s.test_fraction < 1.0) {
             bail!(
@@ -405,6 +443,26 @@ mod tests {
             e("name = \"x\"\n[data]\nsystem = \"ka2d\"\nsamples = 4\n[data.protocol]\nmelt = 3\n")
                 .contains("not a protocol field")
         );
+    }
+
+    #[test]
+    fn alpha_may_come_only_from_a_backend_of_the_same_model() {
+        let base = "name = \"x\"\n[data]\ndataset = \"d\"\n[fit]\n";
+        let ok = format!("{base}[fit.alpha_from]\n\"smartcore-ridge\" = \"native-ridge\"\n");
+        assert!(Study::from_toml(&ok).is_ok());
+        let e = |t: &str| format!("{:#}", Study::from_toml(&format!("{base}{t}")).unwrap_err());
+        assert!(
+            e("[fit.alpha_from]\n\"linfa-lasso\" = \"native-ridge\"\n").contains("model family")
+        );
+        assert!(
+            e("backends = [\"smartcore-ridge\"]\n[fit.alpha_from]\n\"smartcore-ridge\" = \"native-ridge\"\n")
+                .contains("does not fit")
+        );
+        // an entry for a backend not fitted is moot
+        let moot = format!(
+            "{base}backends = [\"native-ols\"]\n[fit.alpha_from]\n\"smartcore-ridge\" = \"native-ridge\"\n"
+        );
+        assert!(Study::from_toml(&moot).is_ok());
     }
 
     #[test]

@@ -63,7 +63,10 @@ pub fn cells(results: &[BackendResult]) -> Vec<Vec<String>> {
                 r.backend.clone(),
                 alpha(r.alpha),
                 fixed(r.l1_ratio, 2),
-                fixed(r.cv_r2, 4),
+                match &r.alpha_from {
+                    Some(src) => format!("α of {src}"),
+                    None => fixed(r.cv_r2, 4),
+                },
                 fixed(m.map(|m| m.r2_variance_weighted), 4),
                 fixed(m.map(|m| m.r2_uniform), 4),
                 sci(m.map(|m| m.mae)),
@@ -151,6 +154,7 @@ mod tests {
                 alpha,
                 l1_ratio: rho,
                 cv_r2: alpha.map(|_| 0.8266),
+                alpha_from: None,
                 fit_seconds: 0.0512,
                 metrics: m,
                 model_file: None,
@@ -158,6 +162,14 @@ mod tests {
                 warnings: Vec::new(),
                 error: None,
             };
+        let mut borrowed = row(
+            "smartcore-ridge",
+            Some(3.1622776601683795),
+            None,
+            Some(metrics(0.961525, 0.816527, 8.156004e-4)),
+        );
+        borrowed.cv_r2 = None;
+        borrowed.alpha_from = Some("native-ridge".into());
         let mut failed = row("smartcore-lasso", None, None, None);
         failed.error = Some("did not converge in 1000 iterations\nmore".into());
         vec![
@@ -179,6 +191,7 @@ mod tests {
                 Some(0.5),
                 Some(metrics(0.95, 0.8, 9e-4)),
             ),
+            borrowed,
             failed,
         ]
     }
@@ -198,8 +211,8 @@ mod tests {
         assert_eq!(alpha(Some(10.0)), "10");
         assert_eq!(alpha(Some(3.1622776601683795)), "3.16");
         assert_eq!(alpha(Some(31.622776601683793)), "31.6");
-        assert_eq!(alpha(Some(316.22776601683793)), "316");
-        assert_eq!(alpha(Some(0.031622776601683794)), "0.0316");
+        assert_eq!(alpha(Some(316.227_766_016_837_9)), "316");
+        assert_eq!(alpha(Some(0.031_622_776_601_683_8)), "0.0316");
         assert_eq!(alpha(Some(1e-6)), "1.00e-6");
         assert_eq!(alpha(None), "–");
     }

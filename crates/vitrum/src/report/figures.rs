@@ -100,6 +100,14 @@ pub fn draw_all(out: &Path, outcome: &Outcome, art: &Artifacts) -> Result<Vec<Wr
         format!("Predicted against true D(ω) over all held-out samples and ω bins, model {name}; the line is y = x"),
     ));
 
+    // The kernel is read from ridge when it was fitted: its W is the smooth minimum-norm-like
+    // estimate that perturbation theory's K(ω, r) is compared with; sparse models pick a few r.
+    let (kernel_name, kernel_model) = match art.models.iter().find(|(n, _, _)| n == "native-ridge")
+    {
+        Some((n, m, _)) => (format!("{n} (α = {})", short(m.params.alpha)), m),
+        None => (name.clone(), model),
+    };
+    let (name, model) = (kernel_name, kernel_model);
     let (w, _) = model.coefficients();
     plots::save(
         &WeightMapFigure {

@@ -119,6 +119,26 @@ fn blocks(outcome: &Outcome, art: &Artifacts, figures: &[figures::Written]) -> V
         .to_vec(),
         more,
     ));
+    let skipped: Vec<&str> = vitrum_regress::backend::names()
+        .into_iter()
+        .filter(|n| !outcome.results.iter().any(|r| r.backend == *n))
+        .collect();
+    if !skipped.is_empty() {
+        b.push(Block::Paragraph(format!(
+            "Backends not run in this study: {} (see the study's comments and \
+             docs/performance.md for their cost).",
+            skipped.join(", ")
+        )));
+    }
+    if outcome.results.iter().any(|r| r.alpha_from.is_some()) {
+        b.push(Block::Paragraph(
+            "\"α of B\" in the CV R² column: this backend was fitted once at the α (and ρ) chosen \
+             by backend B's cross-validation (`alpha_from` in the study). Both minimise the same \
+             objective with α in scikit-learn's meaning, so the comparison is of solvers at equal \
+             hyper-parameters."
+                .into(),
+        ));
+    }
     let warnings: Vec<String> = outcome
         .results
         .iter()
