@@ -22,22 +22,14 @@ fn ridge_cv_from_the_command_line_reproduces_scikit_learn_ridgecv() {
         .args(["--train", "0..120", "--out", model.to_str().unwrap(), "-q"])
         .assert()
         .success();
-    let output = vitrum()
-        .args([
-            "evaluate",
-            model.to_str().unwrap(),
-            dataset.to_str().unwrap(),
-            "--test",
-            "120..150",
-            "--json",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let output = succeed(vitrum().args([
+        "evaluate",
+        model.to_str().unwrap(),
+        dataset.to_str().unwrap(),
+        "--test",
+        "120..150",
+        "--json",
+    ]));
     let ours: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let sklearn = json(&fixture("dataset-ka2d/sklearn/ridgecv/model.json"));
     // the same α (10) and the same coefficients to ~1e-12 give the same R² to round-off

@@ -61,18 +61,13 @@ fn run_on_the_reference_dataset_reproduces_scikit_learn_ridgecv() {
         ),
     );
     let out = dir.path().join("report");
-    let output = vitrum()
-        .arg("run")
-        .arg(&study)
-        .arg("--out")
-        .arg(&out)
-        .arg("--json")
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
+    let output = succeed(
+        vitrum()
+            .arg("run")
+            .arg(&study)
+            .arg("--out")
+            .arg(&out)
+            .arg("--json"),
     );
     let printed: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let results = json(&out.join("results.json"));
@@ -173,22 +168,17 @@ fn a_scaled_down_demo_writes_a_complete_consistent_report() {
         "{}..{}",
         results["split"]["test"]["start"], results["split"]["test"]["end"]
     );
-    let output = vitrum()
-        .current_dir(&out)
-        .args([
-            "evaluate",
-            entry["model_file"].as_str().unwrap(),
-            "dataset",
-            "--test",
-            &test,
-        ])
-        .arg("--json")
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
+    let output = succeed(
+        vitrum()
+            .current_dir(&out)
+            .args([
+                "evaluate",
+                entry["model_file"].as_str().unwrap(),
+                "dataset",
+                "--test",
+                &test,
+            ])
+            .arg("--json"),
     );
     let again: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(again, entry["metrics"]);
@@ -206,16 +196,11 @@ fn a_scaled_down_demo_writes_a_complete_consistent_report() {
         text.contains("samples = 20") && text.contains("n = 128"),
         "{text}"
     );
-    let output = vitrum()
-        .args(["run", out.join("study.toml").to_str().unwrap(), "--out"])
-        .arg(&rerun)
-        .args(["-q"])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
+    let output = succeed(
+        vitrum()
+            .args(["run", out.join("study.toml").to_str().unwrap(), "--out"])
+            .arg(&rerun)
+            .args(["-q"]),
     );
     assert!(
         output.stdout.is_empty() && output.stderr.is_empty(),

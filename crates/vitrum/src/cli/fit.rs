@@ -1,7 +1,8 @@
 //! `vitrum fit`: a linear structure→spectrum model from a dataset directory or two .npy files.
 
 use super::data::DataArgs;
-use anyhow::{Context, Result, bail};
+use crate::pipeline::study::parse_alphas;
+use anyhow::Result;
 use clap::Args;
 use std::path::PathBuf;
 use vitrum_regress::data::{parse_range, rows};
@@ -63,16 +64,6 @@ pub struct FitArgs {
     /// Model file to write (JSON).
     #[arg(long)]
     pub out: PathBuf,
-}
-
-fn parse_alphas(text: &str) -> Result<Vec<f64>> {
-    let parts: Vec<&str> = text.split(':').collect();
-    let [lo, hi, n] = parts.as_slice() else {
-        bail!("--alphas '{text}': expected LOG10_MIN:LOG10_MAX:N, e.g. -6:2:17");
-    };
-    let (lo, hi): (f64, f64) = (lo.parse()?, hi.parse()?);
-    let n: usize = n.parse().with_context(|| format!("--alphas '{text}': N"))?;
-    Ok(vitrum_regress::logspace(lo, hi, n))
 }
 
 pub fn run(args: &FitArgs, quiet: bool) -> Result<()> {
