@@ -96,8 +96,7 @@ pub fn run(args: &FitArgs, quiet: bool) -> Result<()> {
         }
         None => vitrum_regress::fit(backend, x.view(), y.view(), &grids, &params)?,
     };
-    let json = model.to_json()?;
-    vitrum_io::write_atomically(&args.out, |w| w.write_all(json.as_bytes()))?;
+    crate::pipeline::fitting::save_model(&model, &args.out)?;
     if !quiet {
         let d = &model.diagnostics;
         eprintln!(

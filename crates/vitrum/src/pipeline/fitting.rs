@@ -58,6 +58,14 @@ pub struct Fitted {
     pub predictions: Option<Array2<f64>>,
 }
 
+/// Writes a model file atomically (`LinearModel::save` cannot: vitrum-regress stands on ndarray
+/// alone), so an interrupted run never leaves a half-written model beside a report.
+pub fn save_model(model: &LinearModel, path: &std::path::Path) -> Result<()> {
+    let json = model.to_json()?;
+    vitrum_io::write_atomically(path, |w| w.write_all(json.as_bytes()))?;
+    Ok(())
+}
+
 /// Whether ρ is a free hyper-parameter of the model (elastic nets), not fixed by its family.
 fn has_l1_ratio(kind: ModelKind) -> bool {
     matches!(kind, ModelKind::ElasticNet | ModelKind::MultiTaskElasticNet)

@@ -244,8 +244,7 @@ pub fn run(study: &Study, out: &Path, quiet: bool) -> Result<(Outcome, Artifacts
         if let (Some(model), Some(pred)) = (fitted.model, fitted.predictions) {
             let model_file = format!("models/{}.json", result.backend);
             let pred_file = format!("predictions/{}.npy", result.backend);
-            std::fs::create_dir_all(out.join("models"))?;
-            model.save(&out.join(&model_file))?;
+            fitting::save_model(&model, &out.join(&model_file))?;
             vitrum_io::write_npy(&out.join(&pred_file), &pred)?;
             result.model_file = Some(model_file);
             result.predictions_file = Some(pred_file);
