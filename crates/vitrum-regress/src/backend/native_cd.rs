@@ -24,40 +24,30 @@ use crate::hyperparams::{FitParams, ModelKind};
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
 
 /// Backends of this file.
-pub static BACKENDS: &[&dyn Backend] = &[&NativeLasso, &NativeElasticNet];
+pub static BACKENDS: &[&dyn Backend] = &[
+    &NativeEnet {
+        name: "native-lasso",
+        kind: ModelKind::Lasso,
+    },
+    &NativeEnet {
+        name: "native-elasticnet",
+        kind: ModelKind::ElasticNet,
+    },
+];
 
-/// Native lasso (scikit-learn `Lasso`, same α).
-pub struct NativeLasso;
-/// Native elastic net (scikit-learn `ElasticNet`, same α and l1 ratio).
-pub struct NativeElasticNet;
-
-impl Backend for NativeLasso {
-    fn name(&self) -> &'static str {
-        "native-lasso"
-    }
-    fn kind(&self) -> ModelKind {
-        ModelKind::Lasso
-    }
-    fn solve(&self, x: ArrayView2<f64>, y: ArrayView2<f64>, p: &FitParams) -> Result<SolverOutput> {
-        Ok(self.solve_path(x, y, p, &[p.alpha])?.remove(0))
-    }
-    fn solve_path(
-        &self,
-        x: ArrayView2<f64>,
-        y: ArrayView2<f64>,
-        p: &FitParams,
-        alphas: &[f64],
-    ) -> Result<Vec<SolverOutput>> {
-        solve_enet_path(x, y, alphas, 1.0, p.tol, p.max_iter)
-    }
+/// Native lasso (scikit-learn `Lasso`, same α) and elastic net (`ElasticNet`, same α and l1
+/// ratio): one coordinate-descent solver, lasso being ρ = 1.
+pub struct NativeEnet {
+    name: &'static str,
+    kind: ModelKind,
 }
 
-impl Backend for NativeElasticNet {
+impl Backend for NativeEnet {
     fn name(&self) -> &'static str {
-        "native-elasticnet"
+        self.name
     }
     fn kind(&self) -> ModelKind {
-        ModelKind::ElasticNet
+        self.kind
     }
     fn solve(&self, x: ArrayView2<f64>, y: ArrayView2<f64>, p: &FitParams) -> Result<SolverOutput> {
         Ok(self.solve_path(x, y, p, &[p.alpha])?.remove(0))
@@ -69,7 +59,8 @@ impl Backend for NativeElasticNet {
         p: &FitParams,
         alphas: &[f64],
     ) -> Result<Vec<SolverOutput>> {
-        solve_enet_path(x, y, alphas, p.l1_ratio, p.tol, p.max_iter)
+        let rho = self.kind.effective_l1_ratio(p.l1_ratio);
+        solve_enet_path(x, y, alphas, rho, p.tol, p.max_iter)
     }
 }
 
@@ -490,7 +481,10 @@ mod tests {
             .max_iter(100_000)
             .validate()
             .unwrap();
-        let out = NativeLasso.solve(x.view(), y.view(), &p).unwrap();
+        let out = crate::backend::by_name("native-lasso")
+            .unwrap()
+            .solve(x.view(), y.view(), &p)
+            .unwrap();
         assert_eq!(out.info.converged, Some(true));
         // Subgradient of (1/2n)‖y − Xw‖² + α‖w‖₁ contains 0.
         let n = x.nrows() as f64;
@@ -528,12 +522,16 @@ mod tests {
             .unwrap();
         // Deliberately not sorted: outputs come back in the order asked.
         let alphas = [1e-3, 1.0, 1e-2, 1e-1];
-        let path = NativeElasticNet
+        let path = crate::backend::by_name("native-elasticnet")
+            .unwrap()
             .solve_path(x.view(), y.view(), &p, &alphas)
             .unwrap();
         for (k, &a) in alphas.iter().enumerate() {
             let pa = p.with_alpha(a).unwrap();
-            let cold = NativeElasticNet.solve(x.view(), y.view(), &pa).unwrap();
+            let cold = crate::backend::by_name("native-elasticnet")
+                .unwrap()
+                .solve(x.view(), y.view(), &pa)
+                .unwrap();
             assert_eq!(path[k].info.converged, Some(true));
             let obj = |w: &Array2<f64>| {
                 crate::model::objective(ModelKind::ElasticNet, &pa, x.view(), y.view(), w)
