@@ -8,9 +8,11 @@ use crate::linear::LinearEstimator;
 use crate::mean::MeanEstimator;
 use crate::predictor::Estimator;
 
+/// Makes an estimator from the study-wide linear settings (which it may ignore).
+pub type MakeEstimator = fn(&FitParams) -> Box<dyn Estimator>;
+
 /// Estimators that are not a linear backend: name and constructor. A new one adds one line.
-pub static OTHERS: &[(&str, fn(&FitParams) -> Box<dyn Estimator>)] =
-    &[(MeanEstimator::NAME, |_| Box::new(MeanEstimator))];
+pub static OTHERS: &[(&str, MakeEstimator)] = &[(MeanEstimator::NAME, |_| Box::new(MeanEstimator))];
 
 /// Every estimator name: the backends' registry names, then [`OTHERS`].
 pub fn names() -> Vec<&'static str> {
