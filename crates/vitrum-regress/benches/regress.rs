@@ -14,7 +14,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use ndarray::{Array2, s};
 use std::hint::black_box;
 use std::time::Duration;
-use vitrum_regress::{CvSpec, FitOptions, Grids, backend, fit, fit_cv, kfold, logspace};
+use vitrum_regress::{CvSpec, FitOptions, FittedAxes, backend, fit, fit_cv, kfold, logspace};
 
 fn uniform(stream: u64, i: u64) -> f64 {
     const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;
@@ -79,7 +79,8 @@ fn benches(c: &mut Criterion) {
         g.bench_function(format!("ridgecv5/{name}"), |b| {
             b.iter(|| {
                 black_box(
-                    fit_cv(ridge, x.view(), y.view(), &Grids::default(), &p, &spec).expect("fit"),
+                    fit_cv(ridge, x.view(), y.view(), &FittedAxes::default(), &p, &spec)
+                        .expect("fit"),
                 )
             })
         });
@@ -100,7 +101,7 @@ fn benches(c: &mut Criterion) {
         .expect("params");
         g.bench_function(format!("enet/{name}"), |b| {
             b.iter(|| {
-                black_box(fit(enet, x.view(), y.view(), &Grids::default(), &pe).expect("fit"))
+                black_box(fit(enet, x.view(), y.view(), &FittedAxes::default(), &pe).expect("fit"))
             })
         });
     }

@@ -10,7 +10,7 @@
 
 use ndarray::{Array2, s};
 use std::time::Instant;
-use vitrum_regress::{CvSpec, FitOptions, Grids, backend, fit_cv, kfold, logspace};
+use vitrum_regress::{CvSpec, FitOptions, FittedAxes, backend, fit_cv, kfold, logspace};
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -42,7 +42,7 @@ fn main() {
             continue;
         }
         let t0 = Instant::now();
-        let m = fit_cv(b, x, y, &Grids::default(), &p, &spec).expect("fit_cv");
+        let m = fit_cv(b, x, y, &FittedAxes::default(), &p, &spec).expect("fit_cv");
         let secs = t0.elapsed().as_secs_f64();
         let cv = m.diagnostics.cv.as_ref().expect("cv report");
         println!(

@@ -1,20 +1,26 @@
-//! Model selection: k-fold and grouped k-fold cross-validation over α (and ρ), and learning curves.
+//! Model selection: k-fold and grouped k-fold cross-validation over any [`Estimator`]'s
+//! hyper-parameters, and learning curves of any estimator.
 //!
 //! Folds run in parallel (rayon) and scores are reduced in fold order, so results do not depend
-//! on the number of threads. Within a fold, each backend scores the whole α path in one call
-//! ([`Backend::validation_r2_path`]): native ridge factorises once and scores every α in that
-//! basis; native lasso / elastic net warm-start along descending α. Candidates a model ignores
-//! (α for OLS, ρ for all but elastic nets) are fitted once and their scores copied.
+//! on the number of threads. Within a fold the estimator scores all its candidates in one
+//! [`Estimator::validation_scores`] call: by default it fits each one; a [`LinearEstimator`]
+//! scores the whole α path of each ρ in one [`crate::Backend::validation_r2_path`] call (native
+//! ridge factorises once and scores every α in that basis; native lasso / elastic net
+//! warm-start along descending α). Candidates a model ignores (α for OLS, ρ for all but elastic
+//! nets) are not searched: [`cross_validate`] fits them once and copies their scores.
 //! Preprocessing is refitted on each fold's training part, as scikit-learn's pipeline would.
 
+use crate::axes::FittedAxes;
 use crate::backend::Backend;
+use crate::candidates::{ALPHA, Hyper, L1_RATIO, SearchGrid};
 use crate::data::take_rows;
 use crate::error::{RegressError, Result};
 use crate::hyperparams::FitParams;
+use crate::linear::LinearEstimator;
 use crate::metrics;
-use crate::model::{Grids, LinearModel, fit_core};
-use crate::preprocess::Preprocessing;
-use ndarray::{Array1, ArrayView2, Axis};
+use crate::model::{FitPath, LinearModel, fit_path};
+use crate::predictor::{Estimator, Predictor};
+use ndarray::ArrayView2;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -99,7 +105,7 @@ pub struct CvSpec {
     pub folds: Vec<Fold>,
 }
 
-/// Outcome of a cross-validation, stored in the model's diagnostics.
+/// Outcome of a cross-validation of a linear model, stored in the model's diagnostics.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CvReport {
     /// Candidate α.
@@ -108,6 +114,9 @@ pub struct CvReport {
     pub l1_ratios: Vec<f64>,
     /// Mean validation R² (uniform average, scikit-learn's `score`), `[ρ][α]`.
     pub mean_r2: Vec<Vec<f64>>,
+    /// Validation R² of every fold, `[fold][ρ][α]` (absent from format-1 model files).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fold_r2: Vec<Vec<Vec<f64>>>,
     /// Chosen α (first best in candidate order, as `GridSearchCV`).
     pub best_alpha: f64,
     /// Chosen ρ.
@@ -116,6 +125,87 @@ pub struct CvReport {
     pub best_score: f64,
     /// Number of folds.
     pub n_splits: usize,
+}
+
+/// Outcome of a cross-validation of any estimator: every candidate's scores, fold by fold.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CvScores {
+    /// The settings tried, in the estimator's order.
+    pub candidates: Vec<Hyper>,
+    /// Validation R² (uniform average), `[fold][candidate]`.
+    pub fold_r2: Vec<Vec<f64>>,
+    /// Mean over folds, `[candidate]`.
+    pub mean_r2: Vec<f64>,
+    /// Index of the chosen candidate: the first with the best mean (as `GridSearchCV`).
+    pub best: usize,
+}
+
+impl CvScores {
+    /// The chosen setting.
+    pub fn best_hyper(&self) -> &Hyper {
+        &self.candidates[self.best]
+    }
+    /// Its mean validation R².
+    pub fn best_score(&self) -> f64 {
+        self.mean_r2[self.best]
+    }
+}
+
+/// Scores every candidate of `estimator` on every fold (no refit). Candidates come from
+/// [`Estimator::candidates`]; give them explicitly to score other settings.
+pub fn cross_validate_estimator(
+    estimator: &dyn Estimator,
+    x: ArrayView2<f64>,
+    y: ArrayView2<f64>,
+    candidates: &[Hyper],
+    folds: &[Fold],
+) -> Result<CvScores> {
+    crate::data::check_training_data(x, y)?;
+    if candidates.is_empty() || folds.is_empty() {
+        return Err(RegressError::BadFolds {
+            n_splits: folds.len(),
+            got: candidates.len(),
+        });
+    }
+    let fold_r2: Vec<Vec<f64>> = folds
+        .par_iter()
+        .map(|(train, test)| {
+            let (xt, yt) = (take_rows(x, train), take_rows(y, train));
+            let (xv, yv) = (take_rows(x, test), take_rows(y, test));
+            estimator.validation_scores((xt.view(), yt.view()), (xv.view(), yv.view()), candidates)
+        })
+        .collect::<Result<_>>()?;
+    let nf = fold_r2.len() as f64;
+    let mean_r2: Vec<f64> = (0..candidates.len())
+        .map(|c| fold_r2.iter().map(|f| f[c]).sum::<f64>() / nf)
+        .collect();
+    let (mut best, mut best_score) = (0, f64::NEG_INFINITY);
+    for (c, &s) in mean_r2.iter().enumerate() {
+        if s > best_score {
+            (best, best_score) = (c, s);
+        }
+    }
+    Ok(CvScores {
+        candidates: candidates.to_vec(),
+        fold_r2,
+        mean_r2,
+        best,
+    })
+}
+
+/// Cross-validates `estimator` over its candidates from `grid`, then refits on all rows with the
+/// chosen setting.
+pub fn fit_cv_estimator(
+    estimator: &dyn Estimator,
+    x: ArrayView2<f64>,
+    y: ArrayView2<f64>,
+    axes: &FittedAxes,
+    grid: &SearchGrid,
+    folds: &[Fold],
+) -> Result<(Box<dyn Predictor>, CvScores)> {
+    let scores = cross_validate_estimator(estimator, x, y, &estimator.candidates(grid), folds)?;
+    let model = estimator.fit(x, y, axes, scores.best_hyper())?;
+    Ok((model, scores))
 }
 
 /// Scores every (ρ, α) on every fold; returns the report (no refit).
@@ -133,60 +223,44 @@ pub fn cross_validate(
             got: spec.alphas.len().min(spec.l1_ratios.len()),
         });
     }
-    let kind = backend.kind();
-    // Models without α (OLS) or without ρ (OLS, ridge, lasso) would only repeat identical fits:
-    // solve the distinct ones and copy the scores.
-    let alphas: &[f64] = if kind.uses_alpha() {
-        &spec.alphas
+    let est = LinearEstimator::new(
+        backend,
+        params
+            .with_alpha(spec.alphas[0])?
+            .with_l1_ratio(spec.l1_ratios[0])?,
+    );
+    let grid = SearchGrid::new()
+        .axis(ALPHA, spec.alphas.clone())
+        .axis(L1_RATIO, spec.l1_ratios.clone());
+    let scores = cross_validate_estimator(&est, x, y, &est.candidates(&grid), &spec.folds)?;
+    // The estimator searched only the axes its family uses (ρ-major); spread the scores over the
+    // full [ρ][α] table, copying them along the axes it ignores.
+    let n_alpha = if backend.kind().uses_alpha() {
+        spec.alphas.len()
     } else {
-        &spec.alphas[..1]
+        1
     };
-    let rhos: &[f64] = if matches!(
-        kind,
-        crate::ModelKind::ElasticNet | crate::ModelKind::MultiTaskElasticNet
-    ) {
-        &spec.l1_ratios
+    let n_rho = if est.searches_l1_ratio() {
+        spec.l1_ratios.len()
     } else {
-        &spec.l1_ratios[..1]
+        1
     };
-    let per_fold: Vec<Vec<Vec<f64>>> = spec
-        .folds
-        .par_iter()
-        .map(|(train, test)| {
-            let (xt, yt) = (take_rows(x, train), take_rows(y, train));
-            let (xv, yv) = (take_rows(x, test), take_rows(y, test));
-            rhos.iter()
-                .map(|&rho| {
-                    let p = params.with_l1_ratio(rho)?;
-                    let (pre, z) = Preprocessing::fit(xt.view(), &p.preprocess)?;
-                    let y_mean = yt
-                        .mean_axis(Axis(0))
-                        .unwrap_or_else(|| Array1::zeros(yt.ncols()));
-                    let scores = backend.validation_r2_path(
-                        z.view(),
-                        (&yt - &y_mean).view(),
-                        pre.transform(xv.view()).view(),
-                        yv.view(),
-                        y_mean.view(),
-                        &p,
-                        alphas,
-                    )?;
-                    let mut full = scores;
-                    full.resize(spec.alphas.len(), full[0]);
-                    Ok(full)
-                })
-                .collect::<Result<Vec<Vec<f64>>>>()
-                .map(|mut r| {
-                    r.resize(spec.l1_ratios.len(), r[0].clone());
-                    r
-                })
-        })
-        .collect::<Result<_>>()?;
-    let nf = per_fold.len() as f64;
+    debug_assert_eq!(scores.candidates.len(), n_alpha * n_rho);
+    let table = |per: &[f64]| -> Vec<Vec<f64>> {
+        (0..spec.l1_ratios.len())
+            .map(|r| {
+                (0..spec.alphas.len())
+                    .map(|a| per[(r % n_rho) * n_alpha + (a % n_alpha)])
+                    .collect()
+            })
+            .collect()
+    };
+    let fold_r2: Vec<Vec<Vec<f64>>> = scores.fold_r2.iter().map(|f| table(f)).collect();
+    let nf = fold_r2.len() as f64;
     let mean_r2: Vec<Vec<f64>> = (0..spec.l1_ratios.len())
         .map(|r| {
             (0..spec.alphas.len())
-                .map(|a| per_fold.iter().map(|f| f[r][a]).sum::<f64>() / nf)
+                .map(|a| fold_r2.iter().map(|f| f[r][a]).sum::<f64>() / nf)
                 .collect()
         })
         .collect();
@@ -202,6 +276,7 @@ pub fn cross_validate(
         alphas: spec.alphas.clone(),
         l1_ratios: spec.l1_ratios.clone(),
         mean_r2,
+        fold_r2,
         best_alpha: spec.alphas[ba],
         best_l1_ratio: spec.l1_ratios[br],
         best_score: best,
@@ -215,7 +290,7 @@ pub fn fit_cv(
     backend: &dyn Backend,
     x: ArrayView2<f64>,
     y: ArrayView2<f64>,
-    grids: &Grids,
+    grids: &FittedAxes,
     params: &FitParams,
     spec: &CvSpec,
 ) -> Result<LinearModel> {
@@ -226,6 +301,22 @@ pub fn fit_cv(
     let mut model = crate::model::fit(backend, x, y, grids, &best)?;
     model.diagnostics.cv = Some(report);
     Ok(model)
+}
+
+/// [`fit_cv`], and the regularisation path on all rows along the candidate α at the chosen ρ
+/// ([`fit_path`]): what the CV table's scores were computed from, refitted on the whole training
+/// set. The model equals the path at the chosen α (see [`fit_path`] for how exactly).
+pub fn fit_cv_path(
+    backend: &dyn Backend,
+    x: ArrayView2<f64>,
+    y: ArrayView2<f64>,
+    grids: &FittedAxes,
+    params: &FitParams,
+    spec: &CvSpec,
+) -> Result<(LinearModel, FitPath)> {
+    let model = fit_cv(backend, x, y, grids, params, spec)?;
+    let path = fit_path(backend, x, y, &model.params, &spec.alphas)?;
+    Ok((model, path))
 }
 
 /// One point of a learning curve.
@@ -250,6 +341,19 @@ pub fn learning_curve(
     params: &FitParams,
     sizes: &[usize],
 ) -> Result<Vec<LearningPoint>> {
+    let est = LinearEstimator::new(backend, *params);
+    let hyper = est.hyper_of(params.alpha, params.l1_ratio);
+    learning_curve_estimator(&est, train, test, &hyper, sizes)
+}
+
+/// [`learning_curve`] of any estimator at the setting `hyper`.
+pub fn learning_curve_estimator(
+    estimator: &dyn Estimator,
+    train: (ArrayView2<f64>, ArrayView2<f64>),
+    test: (ArrayView2<f64>, ArrayView2<f64>),
+    hyper: &Hyper,
+    sizes: &[usize],
+) -> Result<Vec<LearningPoint>> {
     let (xt, yt) = train;
     let (xv, yv) = test;
     sizes
@@ -257,9 +361,9 @@ pub fn learning_curve(
         .map(|&n| {
             let range = crate::data::parse_range(&format!("0..{n}"), xt.nrows())?;
             let (xs, ys) = (crate::data::rows(xt, &range), crate::data::rows(yt, &range));
-            let core = fit_core(backend, xs.view(), ys.view(), params, &[params.alpha])?;
-            let train_pred = core.z.dot(&core.outputs[0].w.t()) + &core.y_mean;
-            let pred = core.pre.transform(xv).dot(&core.outputs[0].w.t()) + &core.y_mean;
+            let model = estimator.fit(xs.view(), ys.view(), &FittedAxes::default(), hyper)?;
+            let train_pred = model.predict(xs.view())?;
+            let pred = model.predict(xv)?;
             Ok(LearningPoint {
                 n_train: n,
                 train_r2: metrics::r2_uniform(ys.view(), train_pred.view()),

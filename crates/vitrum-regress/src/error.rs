@@ -101,10 +101,16 @@ pub enum RegressError {
     BadFolds { n_splits: usize, got: usize },
 
     #[error(
-        "model file has format version {found}; this vitrum reads version {supported} \
+        "model file has format version {found}; this vitrum reads versions {supported:?} \
          (refit the model with this version)"
     )]
-    FormatVersion { found: u32, supported: u32 },
+    FormatVersion { found: u32, supported: Vec<u32> },
+
+    #[error(
+        "model file holds a predictor of kind '{found}', which this vitrum does not know; \
+         known kinds: {known} (refit the model, or use the vitrum that wrote it)"
+    )]
+    UnknownModelKind { found: String, known: String },
 
     #[error("model file is inconsistent: {0}")]
     BadModel(String),

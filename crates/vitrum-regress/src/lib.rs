@@ -6,22 +6,38 @@ extern crate openblas_src as _;
 /// Re-exported so users (the CLI) name the same ndarray version.
 pub use ndarray;
 
+pub mod axes;
 pub mod backend;
+pub mod candidates;
 pub mod cv;
 pub mod data;
 pub mod error;
+pub mod estimators;
 pub mod hyperparams;
+pub mod linear;
+pub mod mean;
 pub mod metrics;
 pub mod model;
+pub mod model_file;
+pub mod predictor;
 pub mod preprocess;
 
+pub use axes::FittedAxes;
+#[allow(deprecated)]
+pub use axes::Grids;
 pub use backend::{Backend, SolverInfo, SolverOutput};
+pub use candidates::{Hyper, SearchGrid};
 pub use cv::{
-    CvReport, CvSpec, LearningPoint, cross_validate, fit_cv, group_kfold, kfold, learning_curve,
+    CvReport, CvScores, CvSpec, LearningPoint, cross_validate, cross_validate_estimator, fit_cv,
+    fit_cv_estimator, fit_cv_path, group_kfold, kfold, learning_curve, learning_curve_estimator,
     logspace,
 };
 pub use error::{RegressError, Result};
 pub use hyperparams::{FitOptions, FitParams, ModelKind, PcaTruncation, PreprocessOptions};
+pub use linear::LinearEstimator;
+pub use mean::{MeanEstimator, MeanPredictor};
 pub use metrics::{Metrics, evaluate};
-pub use model::{FORMAT_VERSION, FitDiagnostics, Grids, LinearModel, fit};
+pub use model::{Core, FitDiagnostics, FitPath, LinearModel, fit, fit_core, fit_path};
+pub use model_file::FORMAT_VERSION;
+pub use predictor::{Estimator, Predictor, evaluate_predictor};
 pub use preprocess::Preprocessing;

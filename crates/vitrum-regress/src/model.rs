@@ -1,30 +1,24 @@
 //! The fitted [`LinearModel`]: plain data, serialisable, with everything prediction needs
 //! (preprocessing, grids) and everything a reader of a study needs (backend, hyper-parameters,
-//! diagnostics). Also [`fit`], the one entry point that turns a backend and data into a model.
+//! diagnostics); one [`Predictor`] among others. Also [`fit`], which turns a backend and data into
+//! a model, [`fit_path`], the coefficients along a whole α sequence, and [`fit_core`], the shared
+//! preprocessing / centring / solve step a new linear-type estimator is built on.
 
+use crate::axes::FittedAxes;
 use crate::backend::{Backend, SolverInfo, SolverOutput};
+use crate::candidates::{ALPHA, Hyper, L1_RATIO};
 use crate::cv::CvReport;
 use crate::data::{check_finite, check_nonempty, check_training_data, constant_columns};
 use crate::error::{RegressError, Result};
 use crate::hyperparams::{FitParams, ModelKind};
 use crate::metrics;
+use crate::predictor::Predictor;
 use crate::preprocess::Preprocessing;
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
-/// Version of the model-file layout; bumped on any incompatible change.
-pub const FORMAT_VERSION: u32 = 1;
-
-/// The grids the columns of the features (r) and targets (ω) live on. Optional: plain arrays
-/// without grids fit too, and then only the column counts are checked.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Grids {
-    /// Feature grid (e.g. r bin midpoints), one value per feature column.
-    pub feature: Option<Array1<f64>>,
-    /// Target grid (e.g. ω bin midpoints), one value per target column.
-    pub target: Option<Array1<f64>>,
-}
+pub use crate::model_file::FORMAT_VERSION;
 
 /// What the fit saw and how it went.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -55,16 +49,15 @@ pub struct FitDiagnostics {
 /// A fitted linear model `ŷ = W z(x) + b`, `z` the stored preprocessing of the raw features.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LinearModel {
-    /// [`FORMAT_VERSION`] at writing.
-    pub format_version: u32,
     /// Registry name of the backend that fitted it.
     pub backend: String,
-    /// Model family.
-    pub kind: ModelKind,
+    /// Model family (`"family"` in files; format-1 files called it `"kind"`).
+    #[serde(rename = "family", alias = "kind")]
+    pub family: ModelKind,
     /// Hyper-parameters (α as chosen, when chosen by cross-validation).
     pub params: FitParams,
-    /// Grids of the training data.
-    pub grids: Grids,
+    /// Grids of the training data (`"grids"` in files).
+    pub grids: FittedAxes,
     /// Feature preprocessing, re-applied at prediction.
     pub preprocessing: Preprocessing,
     /// Weights on preprocessed features, `[targets × k]`.
@@ -75,37 +68,28 @@ pub struct LinearModel {
     pub diagnostics: FitDiagnostics,
 }
 
-/// Checks that a grid has one value per column.
-fn check_grid_len(what: &'static str, grid: Option<&Array1<f64>>, n: usize) -> Result<()> {
-    match grid {
-        Some(g) if g.len() != n => Err(RegressError::GridMismatch {
-            what,
-            expected: g.len(),
-            found: n,
-            expected_range: range_text(g.view()),
-            found_range: " (data columns)".into(),
-        }),
-        _ => Ok(()),
-    }
-}
-
-fn range_text(g: ArrayView1<f64>) -> String {
-    match (g.first(), g.last()) {
-        (Some(a), Some(b)) => format!(" on [{a}, {b}]"),
-        _ => String::new(),
-    }
-}
-
-/// Preprocesses, centres and solves; `alphas` gives a path (one output per α) in one call.
-pub(crate) struct Core {
+/// What [`fit_core`] returns: the fitted preprocessing, the training targets' mean (the
+/// intercept on preprocessed features), the preprocessed features and centred targets the solver
+/// saw, and one solver output per α.
+pub struct Core {
+    /// Feature preprocessing fitted on the training rows.
     pub pre: Preprocessing,
+    /// Training targets' mean, `[targets]`: the intercept of `ŷ = W z + b`.
     pub y_mean: Array1<f64>,
+    /// Preprocessed (centred, optionally standardised / projected) training features.
     pub z: Array2<f64>,
+    /// Centred training targets.
     pub yc: Array2<f64>,
+    /// One output per α of the call, in order.
     pub outputs: Vec<SolverOutput>,
 }
 
-pub(crate) fn fit_core(
+/// The core every linear-type estimator shares: checks the data, fits the preprocessing
+/// (centring always: that is the unpenalised intercept, as in scikit-learn), centres the targets
+/// and solves with `backend` for every α in `alphas` (one factorisation or warm-started path for
+/// the backends that share work). A new linear-type estimator (e.g. ridge towards a prior
+/// kernel) is a [`Backend`] solving on centred data; `fit_core` and [`fit`] do the rest.
+pub fn fit_core(
     backend: &dyn Backend,
     x: ArrayView2<f64>,
     y: ArrayView2<f64>,
@@ -138,11 +122,10 @@ pub fn fit(
     backend: &dyn Backend,
     x: ArrayView2<f64>,
     y: ArrayView2<f64>,
-    grids: &Grids,
+    grids: &FittedAxes,
     params: &FitParams,
 ) -> Result<LinearModel> {
-    check_grid_len("the feature grid", grids.feature.as_ref(), x.ncols())?;
-    check_grid_len("the target grid", grids.target.as_ref(), y.ncols())?;
+    grids.check_columns(x.ncols(), y.ncols())?;
     check_training_data(x, y)?;
     let constant = constant_columns(y);
     if params.reject_constant_targets && !constant.is_empty() {
@@ -165,7 +148,7 @@ pub(crate) fn assemble(
     core: Core,
     out: SolverOutput,
     params: FitParams,
-    grids: Grids,
+    grids: FittedAxes,
     constant: Vec<usize>,
 ) -> LinearModel {
     let kind = backend.kind();
@@ -189,9 +172,8 @@ pub(crate) fn assemble(
         ));
     }
     LinearModel {
-        format_version: FORMAT_VERSION,
         backend: backend.name().to_string(),
-        kind,
+        family: kind,
         params,
         grids,
         diagnostics: FitDiagnostics {
@@ -243,14 +225,57 @@ pub fn objective(
     }
 }
 
-fn grids_match(a: ArrayView1<f64>, b: ArrayView1<f64>) -> bool {
-    a.len() == b.len()
-        && a.iter()
-            .zip(b.iter())
-            .all(|(u, v)| (u - v).abs() <= 1e-9 * u.abs().max(v.abs()).max(1.0))
+/// Coefficients and intercepts along an α sequence, on raw features (preprocessing folded in,
+/// as [`LinearModel::coefficients`]): the regularisation path.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FitPath {
+    /// Registry name of the backend.
+    pub backend: String,
+    /// The α sequence, in the order given.
+    pub alphas: Vec<f64>,
+    /// The other hyper-parameters (ρ, preprocessing, tolerances) shared along the path.
+    pub params: FitParams,
+    /// `W(α)` `[targets × features]`, one per α.
+    pub coefficients: Vec<Array2<f64>>,
+    /// `b(α)` `[targets]`, one per α.
+    pub intercepts: Vec<Array1<f64>>,
+    /// Solver diagnostics per α.
+    pub solver: Vec<SolverInfo>,
+}
+
+/// Fits `backend` for every α of `alphas` in one call (one factorisation for ridge, a
+/// warm-started descending path for lasso / elastic net) and returns the whole path, which
+/// [`fit`] would discard. At each α the coefficients are those [`fit`] gives at that α (exactly
+/// for ridge with every α > 0; within the solver tolerance for warm-started iterative solvers).
+pub fn fit_path(
+    backend: &dyn Backend,
+    x: ArrayView2<f64>,
+    y: ArrayView2<f64>,
+    params: &FitParams,
+    alphas: &[f64],
+) -> Result<FitPath> {
+    let core = fit_core(backend, x, y, params, alphas)?;
+    let (mut coefficients, mut intercepts, mut solver) = (Vec::new(), Vec::new(), Vec::new());
+    for out in core.outputs {
+        let (w, b) = core.pre.fold_weights(&out.w, &core.y_mean);
+        coefficients.push(w);
+        intercepts.push(b);
+        solver.push(out.info);
+    }
+    Ok(FitPath {
+        backend: backend.name().to_string(),
+        alphas: alphas.to_vec(),
+        params: *params,
+        coefficients,
+        intercepts,
+        solver,
+    })
 }
 
 impl LinearModel {
+    /// Registry kind in model files.
+    pub const KIND: &'static str = "linear";
+
     /// Number of raw features the model expects.
     pub fn n_features(&self) -> usize {
         self.preprocessing.n_features_in()
@@ -263,63 +288,19 @@ impl LinearModel {
 
     /// Fails unless `grid` is the feature grid the model was fitted on (1e-9 relative per point).
     pub fn check_feature_grid(&self, grid: ArrayView1<f64>) -> Result<()> {
-        self.check_grid(
-            "the feature grid",
-            self.grids.feature.as_ref(),
-            grid,
-            self.n_features(),
-        )
+        self.grids.check_feature_grid(grid, self.n_features())
     }
 
     /// Fails unless `grid` is the target grid the model was fitted on.
     pub fn check_target_grid(&self, grid: ArrayView1<f64>) -> Result<()> {
-        self.check_grid(
-            "the target grid",
-            self.grids.target.as_ref(),
-            grid,
-            self.n_targets(),
-        )
-    }
-
-    fn check_grid(
-        &self,
-        what: &'static str,
-        own: Option<&Array1<f64>>,
-        grid: ArrayView1<f64>,
-        n: usize,
-    ) -> Result<()> {
-        let ok = match own {
-            Some(g) => grids_match(g.view(), grid),
-            None => grid.len() == n,
-        };
-        if ok {
-            return Ok(());
-        }
-        Err(RegressError::GridMismatch {
-            what,
-            expected: own.map_or(n, |g| g.len()),
-            found: grid.len(),
-            expected_range: own.map_or_else(String::new, |g| range_text(g.view())),
-            found_range: range_text(grid),
-        })
+        self.grids.check_target_grid(grid, self.n_targets())
     }
 
     /// Predicts targets `[samples × targets]` from raw features `[samples × features]`.
     pub fn predict(&self, x: ArrayView2<f64>) -> Result<Array2<f64>> {
         check_nonempty("features", x)?;
-        if x.ncols() != self.n_features() {
-            return Err(RegressError::GridMismatch {
-                what: "the feature grid",
-                expected: self.n_features(),
-                found: x.ncols(),
-                expected_range: self
-                    .grids
-                    .feature
-                    .as_ref()
-                    .map_or_else(String::new, |g| range_text(g.view())),
-                found_range: " (feature columns)".into(),
-            });
-        }
+        self.grids
+            .check_feature_columns(self.n_features(), x.ncols())?;
         check_finite("features", x)?;
         let z = self.preprocessing.transform(x);
         Ok(z.dot(&self.w.t()) + &self.b)
@@ -341,30 +322,50 @@ impl LinearModel {
         self.preprocessing.fold_weights(&self.w, &self.b)
     }
 
-    /// The model as pretty JSON.
-    pub fn to_json(&self) -> Result<String> {
-        Ok(serde_json::to_string_pretty(self)?)
+    /// The hyper-parameters by name: α where the family has one, ρ for elastic nets.
+    pub fn hyper(&self) -> Hyper {
+        let mut h = Hyper::none();
+        if self.family.uses_alpha() {
+            h = h.with(ALPHA, self.params.alpha);
+        }
+        if matches!(
+            self.family,
+            ModelKind::ElasticNet | ModelKind::MultiTaskElasticNet
+        ) {
+            h = h.with(L1_RATIO, self.params.l1_ratio);
+        }
+        h
     }
 
-    /// Reads a model from JSON, checking the format version first (so an old file fails with a
-    /// version message, not a missing-field one) and the shapes after.
+    /// The model as a model file (pretty JSON, [`FORMAT_VERSION`], kind `linear`).
+    pub fn to_json(&self) -> Result<String> {
+        crate::model_file::to_json(Self::KIND, self)
+    }
+
+    /// Reads a linear model file of any supported version, checking the format version first (so
+    /// an old file fails with a version message, not a missing-field one) and the shapes after.
+    /// Files of other predictor kinds are refused; read those with [`crate::model_file::load`].
     pub fn from_json(text: &str) -> Result<Self> {
-        let value: serde_json::Value = serde_json::from_str(text)?;
-        let found = value
-            .get("format_version")
-            .and_then(|v| v.as_u64())
-            .ok_or_else(|| {
-                RegressError::BadModel("no format_version: not a vitrum model file".into())
-            })?;
-        if found != u64::from(FORMAT_VERSION) {
-            return Err(RegressError::FormatVersion {
-                found: u32::try_from(found).unwrap_or(u32::MAX),
-                supported: FORMAT_VERSION,
-            });
+        let (_, kind, fields) = crate::model_file::header(text)?;
+        if kind != Self::KIND {
+            return Err(RegressError::BadModel(format!(
+                "the file holds a '{kind}' predictor, not a linear model; \
+                 read it with vitrum_regress::model_file::load"
+            )));
         }
-        let model: Self = serde_json::from_value(value)?;
+        Self::from_fields(fields)
+    }
+
+    /// The model from a model file's fields (without `format_version` and `kind`).
+    fn from_fields(fields: serde_json::Value) -> Result<Self> {
+        let model: Self = serde_json::from_value(fields)?;
         model.check_consistent()?;
         Ok(model)
+    }
+
+    /// [`crate::model_file::KINDS`]' loader for kind `linear`.
+    pub(crate) fn load_fields(fields: serde_json::Value) -> Result<Box<dyn Predictor>> {
+        Ok(Box::new(Self::from_fields(fields)?))
     }
 
     fn check_consistent(&self) -> Result<()> {
@@ -401,18 +402,47 @@ impl LinearModel {
 
     /// Writes the model as JSON.
     pub fn save(&self, path: &Path) -> Result<()> {
-        std::fs::write(path, self.to_json()?).map_err(|source| RegressError::Io {
-            path: path.to_path_buf(),
-            source,
-        })
+        crate::model_file::write(path, &self.to_json()?)
     }
 
     /// Reads a model file (see [`Self::from_json`]).
     pub fn load(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path).map_err(|source| RegressError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        Self::from_json(&text)
+        Self::from_json(&crate::model_file::read(path)?)
+    }
+}
+
+impl Predictor for LinearModel {
+    fn kind(&self) -> &'static str {
+        Self::KIND
+    }
+    fn estimator(&self) -> &str {
+        &self.backend
+    }
+    fn hyper(&self) -> Hyper {
+        LinearModel::hyper(self)
+    }
+    fn axes(&self) -> &FittedAxes {
+        &self.grids
+    }
+    fn n_features(&self) -> usize {
+        LinearModel::n_features(self)
+    }
+    fn n_targets(&self) -> usize {
+        LinearModel::n_targets(self)
+    }
+    fn predict(&self, x: ArrayView2<f64>) -> Result<Array2<f64>> {
+        LinearModel::predict(self, x)
+    }
+    fn linear_form(&self) -> Option<(Array2<f64>, Array1<f64>)> {
+        Some(self.coefficients())
+    }
+    fn warnings(&self) -> Vec<String> {
+        self.diagnostics.warnings.clone()
+    }
+    fn to_model_json(&self) -> Result<String> {
+        self.to_json()
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
     }
 }

@@ -4,7 +4,7 @@
 
 use ndarray::{Array2, Axis};
 use vitrum_regress::backend::{self, smartcore::to_smartcore_enet};
-use vitrum_regress::{FitOptions, Grids, fit};
+use vitrum_regress::{FitOptions, FittedAxes, fit};
 
 /// 60 samples × 6 features, correlated but well conditioned; 3 targets.
 fn problem() -> (Array2<f64>, Array2<f64>) {
@@ -32,7 +32,7 @@ fn coef(name: &str, opts: FitOptions, x: &Array2<f64>, y: &Array2<f64>) -> Array
         backend::by_name(name).unwrap(),
         x.view(),
         y.view(),
-        &Grids::default(),
+        &FittedAxes::default(),
         &opts.validate().unwrap(),
     )
     .unwrap_or_else(|e| panic!("{name}: {e}"));

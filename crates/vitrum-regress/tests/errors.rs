@@ -2,7 +2,7 @@
 
 use ndarray::{Array1, Array2, array};
 use vitrum_regress::data::parse_range;
-use vitrum_regress::{FitOptions, Grids, LinearModel, RegressError, backend, fit};
+use vitrum_regress::{FitOptions, FittedAxes, LinearModel, RegressError, backend, fit};
 
 fn xy() -> (Array2<f64>, Array2<f64>) {
     let x = Array2::from_shape_fn((8, 3), |(i, j)| {
@@ -20,8 +20,8 @@ fn params() -> vitrum_regress::FitParams {
     FitOptions::new().alpha(0.1).validate().unwrap()
 }
 
-fn grids() -> Grids {
-    Grids {
+fn grids() -> FittedAxes {
+    FittedAxes {
         feature: Some(array![0.5, 1.5, 2.5]),
         target: Some(array![1.0, 2.0]),
     }
@@ -129,7 +129,7 @@ fn empty_training_range() {
         ridge(),
         x.slice(ndarray::s![..1, ..]),
         y.slice(ndarray::s![..1, ..]),
-        &Grids::default(),
+        &FittedAxes::default(),
         &params(),
     )
     .unwrap_err();
@@ -138,7 +138,7 @@ fn empty_training_range() {
         ridge(),
         x.slice(ndarray::s![..0, ..]),
         y.slice(ndarray::s![..0, ..]),
-        &Grids::default(),
+        &FittedAxes::default(),
         &params(),
     )
     .unwrap_err();
@@ -169,7 +169,7 @@ fn model_on_features_from_another_grid() {
     m.predict_on_grid(x.view(), array![0.5, 1.5, 2.5].view())
         .unwrap();
     // A grid with the wrong length at fit time.
-    let bad = Grids {
+    let bad = FittedAxes {
         feature: Some(array![0.5, 1.5]),
         target: None,
     };
@@ -198,19 +198,20 @@ fn model_file_round_trip_and_version_check() {
         &m.predict(x.view()).unwrap()
     ));
     assert_eq!(
-        (back.backend.as_str(), back.kind, back.params),
-        (m.backend.as_str(), m.kind, m.params)
+        (back.backend.as_str(), back.family, back.params),
+        (m.backend.as_str(), m.family, m.params)
     );
     assert_eq!(back.grids, m.grids);
-    let future = text.replacen("\"format_version\": 1", "\"format_version\": 99", 1);
+    // Format 2 (kind + version) is written; versions 1 and 2 are read.
+    let future = text.replacen("\"format_version\": 2", "\"format_version\": 99", 1);
     let err = LinearModel::from_json(&future).unwrap_err();
     assert!(
         matches!(
-            err,
+            &err,
             RegressError::FormatVersion {
                 found: 99,
-                supported: 1
-            }
+                supported
+            } if supported == &[1, 2]
         ),
         "{err}"
     );

@@ -9,7 +9,7 @@ use ndarray::{Array1, Array2, Axis, s};
 use ndarray_npy::read_npy;
 use std::path::PathBuf;
 use vitrum_regress::{
-    CvSpec, FitOptions, Grids, LinearModel, backend, fit, fit_cv, kfold, logspace, metrics,
+    CvSpec, FitOptions, FittedAxes, LinearModel, backend, fit, fit_cv, kfold, logspace, metrics,
 };
 
 fn dir() -> PathBuf {
@@ -29,7 +29,7 @@ struct Data {
     yt: Array2<f64>,
     xv: Array2<f64>,
     yv: Array2<f64>,
-    grids: Grids,
+    grids: FittedAxes,
 }
 
 fn data() -> Data {
@@ -40,7 +40,7 @@ fn data() -> Data {
         yt: y.slice(s![..120, ..]).to_owned(),
         xv: x.slice(s![120.., ..]).to_owned(),
         yv: y.slice(s![120.., ..]).to_owned(),
-        grids: Grids {
+        grids: FittedAxes {
             feature: Some(npy1("grid_r.npy")),
             target: Some(npy1("grid_omega.npy")),
         },
@@ -270,7 +270,7 @@ fn check_sparse(name: &str, model_name: &str, l1: f64, step: usize, obj_tol: f64
         backend::by_name(name).unwrap(),
         d.xt.view(),
         yt.view(),
-        &Grids::default(),
+        &FittedAxes::default(),
         &p,
     )
     .unwrap();

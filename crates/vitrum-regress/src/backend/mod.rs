@@ -6,7 +6,8 @@
 //! change nothing but the solver (linfa's and smartcore's own intercept handling is bypassed; see
 //! the notes in their files).
 //!
-//! Adding a backend: one file in this directory implementing [`Backend`], one feature in
+//! Adding a backend (a solver for a linear model on centred data, which [`crate::LinearEstimator`]
+//! turns into an estimator): one file in this directory implementing [`Backend`], one feature in
 //! `Cargo.toml`, one entry in that file's `BACKENDS` list (or one line in `families()` for a new file).
 
 use crate::error::{RegressError, Result};

@@ -3,7 +3,7 @@
 use anyhow::{Result, bail};
 use clap::Args;
 use std::path::PathBuf;
-use vitrum_regress::Grids;
+use vitrum_regress::FittedAxes;
 use vitrum_regress::ndarray::Array2;
 
 #[derive(Debug, Args)]
@@ -22,11 +22,11 @@ pub struct DataArgs {
 
 impl DataArgs {
     /// Features, targets and (for a dataset directory) their grids.
-    pub fn load(&self) -> Result<(Array2<f64>, Array2<f64>, Grids)> {
+    pub fn load(&self) -> Result<(Array2<f64>, Array2<f64>, FittedAxes)> {
         match (&self.dataset, &self.features, &self.targets) {
             (Some(dir), _, _) => {
                 let a = vitrum_io::Dataset::read(dir)?.arrays;
-                let grids = Grids {
+                let grids = FittedAxes {
                     feature: Some(a.grid_r),
                     target: Some(a.grid_omega),
                 };
@@ -35,7 +35,7 @@ impl DataArgs {
             (None, Some(f), Some(t)) => Ok((
                 vitrum_io::read_npy_2d(f)?,
                 vitrum_io::read_npy_2d(t)?,
-                Grids::default(),
+                FittedAxes::default(),
             )),
             _ => bail!("give a dataset directory, or both --features and --targets"),
         }

@@ -5,7 +5,7 @@ use anyhow::Result;
 use clap::Args;
 use std::path::PathBuf;
 use vitrum_regress::data::{parse_range, rows};
-use vitrum_regress::{LinearModel, evaluate};
+use vitrum_regress::{evaluate, model_file};
 
 #[derive(Debug, Args)]
 #[command(after_help = "\
@@ -32,7 +32,7 @@ pub struct EvaluateArgs {
 }
 
 pub fn run(args: &EvaluateArgs, _quiet: bool) -> Result<()> {
-    let model = LinearModel::load(&args.model)?;
+    let model = model_file::load(&args.model)?;
     let (x, y, grids) = args.data.load()?;
     if let Some(g) = &grids.feature {
         model.check_feature_grid(g.view())?;
@@ -46,16 +46,16 @@ pub fn run(args: &EvaluateArgs, _quiet: bool) -> Result<()> {
     };
     let (x, y) = (rows(x.view(), &range), rows(y.view(), &range));
     let pred = model.predict(x.view())?;
-    let grid = grids.target.as_ref().or(model.grids.target.as_ref());
+    let grid = grids.target.as_ref().or(model.axes().target.as_ref());
     let metrics = evaluate(y.view(), pred.view(), grid.map(|g| g.view()))?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&metrics)?);
     } else {
         println!(
-            "model {} ({}, α = {}), samples {}..{}",
+            "model {} ({}, {}), samples {}..{}",
             args.model.display(),
-            model.backend,
-            model.params.alpha,
+            model.estimator(),
+            model.hyper(),
             range.start,
             range.end
         );

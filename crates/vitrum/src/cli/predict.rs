@@ -3,7 +3,7 @@
 use anyhow::Result;
 use clap::Args;
 use std::path::PathBuf;
-use vitrum_regress::LinearModel;
+use vitrum_regress::model_file;
 
 #[derive(Debug, Args)]
 #[command(after_help = "\
@@ -28,7 +28,7 @@ pub struct PredictArgs {
 }
 
 pub fn run(args: &PredictArgs, quiet: bool) -> Result<()> {
-    let model = LinearModel::load(&args.model)?;
+    let model = model_file::load(&args.model)?;
     let x = vitrum_io::read_npy_2d(&args.features)?;
     let y = match &args.grid_r {
         Some(g) => model.predict_on_grid(x.view(), vitrum_io::read_npy_1d(g)?.view())?,

@@ -6,10 +6,11 @@ use anyhow::Result;
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
 use std::time::Instant;
+use vitrum_regress::candidates::{ALPHA, L1_RATIO};
 use vitrum_regress::ndarray::{Array2, ArrayView2};
 use vitrum_regress::{
-    Backend, CvSpec, FitOptions, Grids, LinearModel, Metrics, ModelKind, PcaTruncation,
-    PreprocessOptions, evaluate, kfold,
+    Backend, CvSpec, FitOptions, FittedAxes, LinearModel, Metrics, ModelKind, PcaTruncation,
+    Predictor, PreprocessOptions, evaluate, kfold,
 };
 
 /// Training and test rows of the dataset.
@@ -54,14 +55,14 @@ pub struct BackendResult {
 /// A fitted backend: its result row and, when it succeeded, the model and its test predictions.
 pub struct Fitted {
     pub result: BackendResult,
-    pub model: Option<LinearModel>,
+    pub model: Option<Box<dyn Predictor>>,
     pub predictions: Option<Array2<f64>>,
 }
 
-/// Writes a model file atomically (`LinearModel::save` cannot: vitrum-regress stands on ndarray
+/// Writes a model file atomically (`Predictor::save` cannot: vitrum-regress stands on ndarray
 /// alone), so an interrupted run never leaves a half-written model beside a report.
-pub fn save_model(model: &LinearModel, path: &std::path::Path) -> Result<()> {
-    let json = model.to_json()?;
+pub fn save_model(model: &dyn Predictor, path: &std::path::Path) -> Result<()> {
+    let json = model.to_model_json()?;
     vitrum_io::write_atomically(path, |w| w.write_all(json.as_bytes()))?;
     Ok(())
 }
@@ -99,7 +100,7 @@ pub fn fit_one(
     spec: &FitSpec,
     train: (ArrayView2<f64>, ArrayView2<f64>),
     test: (ArrayView2<f64>, ArrayView2<f64>),
-    grids: &Grids,
+    grids: &FittedAxes,
     borrowed: Option<&Borrowed>,
 ) -> Fitted {
     let start = Instant::now();
@@ -137,12 +138,12 @@ pub fn fit_one(
     let name = backend.name().to_string();
     match outcome {
         Ok((model, pred, metrics)) => {
-            let kind = backend.kind();
             let cv = model.diagnostics.cv.as_ref();
+            let hyper = model.hyper();
             let result = BackendResult {
                 backend: name,
-                alpha: kind.uses_alpha().then_some(model.params.alpha),
-                l1_ratio: has_l1_ratio(kind).then_some(model.params.l1_ratio),
+                alpha: hyper.get(ALPHA),
+                l1_ratio: hyper.get(L1_RATIO),
                 cv_r2: cv.map(|c| c.best_score),
                 alpha_from: borrowed.map(|b| b.from.clone()),
                 fit_seconds,
@@ -154,7 +155,7 @@ pub fn fit_one(
             };
             Fitted {
                 result,
-                model: Some(model),
+                model: Some(Box::new(model)),
                 predictions: Some(pred),
             }
         }

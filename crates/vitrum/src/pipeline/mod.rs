@@ -28,9 +28,10 @@ use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
+use vitrum_regress::candidates::{ALPHA, L1_RATIO};
 use vitrum_regress::data::{parse_range, rows};
 use vitrum_regress::ndarray::Array2;
-use vitrum_regress::{Grids, LearningPoint, LinearModel};
+use vitrum_regress::{FittedAxes, LearningPoint, LinearEstimator, Predictor};
 
 /// The name of the machine-readable results file.
 pub const RESULTS: &str = "results.json";
@@ -87,7 +88,7 @@ pub struct Artifacts {
     pub mean_g: Vec<f64>,
     pub mean_d: Vec<f64>,
     /// Fitted models and their test predictions, by backend (successful ones only).
-    pub models: Vec<(String, LinearModel, Array2<f64>)>,
+    pub models: Vec<(String, Box<dyn Predictor>, Array2<f64>)>,
 }
 
 /// Software that made the numbers: vitrum, its numerical libraries, the compiler, and whatever
@@ -180,7 +181,7 @@ pub fn run(study: &Study, out: &Path, quiet: bool) -> Result<(Outcome, Artifacts
     let ds = &obtained.dataset;
     let a = &ds.arrays;
     let split = resolve_split(study, ds.n_samples())?;
-    let grids = Grids {
+    let grids = FittedAxes {
         feature: Some(a.grid_r.clone()),
         target: Some(a.grid_omega.clone()),
     };
@@ -201,18 +202,22 @@ pub fn run(study: &Study, out: &Path, quiet: bool) -> Result<(Outcome, Artifacts
     let mut order: Vec<usize> = (0..backends.len()).collect();
     order.sort_by_key(|&i| study.fit.alpha_from.contains_key(backends[i].name()));
     let mut slots: Vec<Option<BackendResult>> = vec![None; backends.len()];
-    let mut models = Vec::new();
+    let mut models: Vec<(String, Box<dyn Predictor>, Array2<f64>)> = Vec::new();
+    let base = fitting::fit_options(&study.fit)?;
     for i in order {
         let backend = backends[i];
         bar.set_message(backend.name());
         let borrowed = study.fit.alpha_from.get(backend.name()).map(|src| {
             models
                 .iter()
-                .find(|(n, _, _): &&(String, LinearModel, Array2<f64>)| n == src)
-                .map(|(_, m, _)| fitting::Borrowed {
-                    from: src.clone(),
-                    alpha: m.params.alpha,
-                    l1_ratio: m.params.l1_ratio,
+                .find(|(n, _, _)| n == src)
+                .map(|(_, m, _)| {
+                    let h = m.hyper();
+                    fitting::Borrowed {
+                        from: src.clone(),
+                        alpha: h.get(ALPHA).unwrap_or(base.alpha),
+                        l1_ratio: h.get(L1_RATIO).unwrap_or(base.l1_ratio),
+                    }
                 })
                 .with_context(|| {
                     format!(
@@ -244,7 +249,7 @@ pub fn run(study: &Study, out: &Path, quiet: bool) -> Result<(Outcome, Artifacts
         if let (Some(model), Some(pred)) = (fitted.model, fitted.predictions) {
             let model_file = format!("models/{}.json", result.backend);
             let pred_file = format!("predictions/{}.npy", result.backend);
-            fitting::save_model(&model, &out.join(&model_file))?;
+            fitting::save_model(model.as_ref(), &out.join(&model_file))?;
             vitrum_io::write_npy(&out.join(&pred_file), &pred)?;
             result.model_file = Some(model_file);
             result.predictions_file = Some(pred_file);
@@ -273,20 +278,18 @@ pub fn run(study: &Study, out: &Path, quiet: bool) -> Result<(Outcome, Artifacts
         let Some((_, model, _)) = models.iter().find(|(n, _, _)| n == name) else {
             continue;
         };
-        let backend = vitrum_regress::backend::by_name(name)?;
-        let p = params
-            .with_alpha(model.params.alpha)?
-            .with_l1_ratio(model.params.l1_ratio)?;
-        let points = vitrum_regress::learning_curve(
-            backend,
+        let estimator = LinearEstimator::new(vitrum_regress::backend::by_name(name)?, params);
+        let hyper = model.hyper();
+        let points = vitrum_regress::learning_curve_estimator(
+            &estimator,
             (x_train.view(), y_train.view()),
             (x_test.view(), y_test.view()),
-            &p,
+            &hyper,
             &sizes,
         )?;
         learning_curves.push(LearningCurve {
             backend: name.clone(),
-            alpha: backend.kind().uses_alpha().then_some(model.params.alpha),
+            alpha: hyper.get(ALPHA),
             points,
         });
     }

@@ -5,6 +5,7 @@ use crate::pipeline::{Artifacts, Outcome};
 use crate::plots::{self, LearningCurveFigure, ParityFigure, SpectraFigure, WeightMapFigure};
 use anyhow::Result;
 use std::path::Path;
+use vitrum_regress::candidates::ALPHA;
 use vitrum_regress::ndarray::{ArrayView2, Axis};
 
 /// A figure written to `figures/<stem>.png|svg`, with its caption.
@@ -47,11 +48,9 @@ pub fn draw_all(out: &Path, outcome: &Outcome, art: &Artifacts) -> Result<Vec<Wr
     let Some((_, model, pred)) = art.models.iter().find(|(n, _, _)| n == best) else {
         return Ok(figures);
     };
-    let alpha = model.params.alpha;
-    let name = if model.kind.uses_alpha() {
-        format!("{best} (α = {})", short(alpha))
-    } else {
-        best.clone()
+    let name = match model.hyper().get(ALPHA) {
+        Some(alpha) => format!("{best} (α = {})", short(alpha)),
+        None => best.clone(),
     };
 
     let ranked = ranked_by_error(art.y_test.view(), pred.view());
@@ -102,34 +101,40 @@ pub fn draw_all(out: &Path, outcome: &Outcome, art: &Artifacts) -> Result<Vec<Wr
 
     // The kernel is read from ridge when it was fitted: its W is the smooth minimum-norm-like
     // estimate that perturbation theory's K(ω, r) is compared with; sparse models pick a few r.
-    let (kernel_name, kernel_model) = match art.models.iter().find(|(n, _, _)| n == "native-ridge")
-    {
-        Some((n, m, _)) => (format!("{n} (α = {})", short(m.params.alpha)), m),
-        None => (name.clone(), model),
+    // Models without a linear form (a baseline, a network) draw no weight map.
+    let kernel = match art.models.iter().find(|(n, _, _)| n == "native-ridge") {
+        Some((n, m, _)) => m.linear_form().map(|(w, _)| {
+            let alpha = m
+                .hyper()
+                .get(ALPHA)
+                .map_or_else(String::new, |a| format!(" (α = {})", short(a)));
+            (format!("{n}{alpha}"), w)
+        }),
+        None => model.linear_form().map(|(w, _)| (name.clone(), w)),
     };
-    let (name, model) = (kernel_name, kernel_model);
-    let (w, _) = model.coefficients();
-    plots::save(
-        &WeightMapFigure {
-            r: art.grid_r.clone(),
-            omega: art.grid_omega.clone(),
-            weights: w.outer_iter().map(|row| row.to_vec()).collect(),
-            mean_g: art.mean_g.clone(),
-            mean_d: art.mean_d.clone(),
-            r_label: art.labels.r.clone(),
-            omega_label: art.labels.omega.clone(),
-            title: format!("Weights W(ω, r) of {name}"),
-        },
-        &dir.join("weights"),
-    )?;
-    figures.push(written(
-        "weights",
-        format!(
-            "The weight map W(ω, r) of {name} on raw g(r) features (red positive, blue negative, \
-             white zero; colour scale symmetric about zero, saturating at the 99th percentile of |W|), with the mean training g(r) above \
-             and mean D(ω) beside it: the linear-response kernel K(ω, r) as learnt from data"
-        ),
-    ));
+    if let Some((name, w)) = kernel {
+        plots::save(
+            &WeightMapFigure {
+                r: art.grid_r.clone(),
+                omega: art.grid_omega.clone(),
+                weights: w.outer_iter().map(|row| row.to_vec()).collect(),
+                mean_g: art.mean_g.clone(),
+                mean_d: art.mean_d.clone(),
+                r_label: art.labels.r.clone(),
+                omega_label: art.labels.omega.clone(),
+                title: format!("Weights W(ω, r) of {name}"),
+            },
+            &dir.join("weights"),
+        )?;
+        figures.push(written(
+            "weights",
+            format!(
+                "The weight map W(ω, r) of {name} on raw g(r) features (red positive, blue negative, \
+                 white zero; colour scale symmetric about zero, saturating at the 99th percentile of |W|), with the mean training g(r) above \
+                 and mean D(ω) beside it: the linear-response kernel K(ω, r) as learnt from data"
+            ),
+        ));
+    }
 
     if !outcome.learning_curves.is_empty() {
         plots::save(
