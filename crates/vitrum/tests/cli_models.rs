@@ -124,3 +124,111 @@ fn modes_writes_ascending_eigenvalues_matching_the_analytic_reference() {
         assert!((a - b).abs() < 1e-6 * top, "{a} vs {b}");
     }
 }
+
+/// A model file written before model files named their kind (format 1, kept in
+/// crates/vitrum-regress/tests/data) is still applied by `predict` and `evaluate`; a file of a
+/// kind this vitrum does not know is refused with the kinds it does.
+#[test]
+fn format_1_model_files_still_predict_and_unknown_kinds_are_refused() {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../vitrum-regress/tests/data");
+    let dir = tempfile::tempdir().unwrap();
+    let model = data.join("model-v1-native-ridge.json");
+    let predicted = dir.path().join("pred.npy");
+    succeed(
+        vitrum()
+            .arg("predict")
+            .arg(&model)
+            .arg("--features")
+            .arg(data.join("features.npy"))
+            .arg("--grid-r")
+            .arg(data.join("grid_r.npy"))
+            .args(["--out", predicted.to_str().unwrap(), "-q"]),
+    );
+    let ours = vitrum_io::read_npy_2d(&predicted).unwrap();
+    let then = vitrum_io::read_npy_2d(&data.join("predictions-v1-native-ridge.npy")).unwrap();
+    // serde_json reads floats to within an ulp: a few ulps of the predictions, nothing more
+    let scale = then.iter().fold(1.0f64, |m, v| m.max(v.abs()));
+    for (a, b) in ours.iter().zip(&then) {
+        assert!((a - b).abs() <= 1e-13 * scale, "{a} vs {b}");
+    }
+    let output = succeed(
+        vitrum()
+            .arg("evaluate")
+            .arg(&model)
+            .arg("--features")
+            .arg(data.join("features.npy"))
+            .arg("--targets")
+            .arg(data.join("targets.npy"))
+            .arg("--json"),
+    );
+    let metrics: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(metrics["n_samples"], 40);
+
+    let text = std::fs::read_to_string(&model)
+        .unwrap()
+        .replacen("\"format_version\": 1", "\"format_version\": 2", 1)
+        .replacen("\"kind\": \"ridge\"", "\"kind\": \"transformer\"", 1);
+    let unknown = dir.path().join("unknown.json");
+    std::fs::write(&unknown, text).unwrap();
+    let output = vitrum()
+        .arg("predict")
+        .arg(&unknown)
+        .arg("--features")
+        .arg(data.join("features.npy"))
+        .args(["--out", predicted.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let err = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        err.contains("transformer") && err.contains("linear") && err.contains("mean"),
+        "{err}"
+    );
+}
+
+/// An estimator that is not a linear backend goes through the same commands: the `mean`
+/// baseline, fitted on samples 0..120, predicts their mean spectrum for every sample.
+#[test]
+fn the_mean_baseline_fits_predicts_and_evaluates_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("mean.json");
+    let dataset = fixture("dataset-ka2d");
+    succeed(
+        vitrum()
+            .arg("fit")
+            .arg(&dataset)
+            .args(["--backend", "mean", "--cv", "5", "--train", "0..120"])
+            .args(["--out", model.to_str().unwrap(), "-q"]),
+    );
+    let predicted = dir.path().join("pred.npy");
+    succeed(
+        vitrum()
+            .arg("predict")
+            .arg(&model)
+            .arg("--features")
+            .arg(dataset.join("features.npy"))
+            .args(["--out", predicted.to_str().unwrap(), "-q"]),
+    );
+    let pred = vitrum_io::read_npy_2d(&predicted).unwrap();
+    let y = vitrum_io::read_npy_2d(&dataset.join("targets.npy")).unwrap();
+    let mean = y
+        .slice(vitrum_regress::ndarray::s![..120, ..])
+        .mean_axis(vitrum_regress::ndarray::Axis(0))
+        .unwrap();
+    // the same mean, through a JSON round trip (within an ulp)
+    for row in pred.rows() {
+        for (a, b) in row.iter().zip(&mean) {
+            assert!((a - b).abs() <= 1e-14 * b.abs().max(1.0), "{a} vs {b}");
+        }
+    }
+    let output = succeed(
+        vitrum()
+            .arg("evaluate")
+            .arg(&model)
+            .arg(&dataset)
+            .args(["--test", "120..150", "--json"]),
+    );
+    let metrics: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    // a baseline explains no held-out variance beyond the training mean
+    assert!(metrics["r2_variance_weighted"].as_f64().unwrap() < 0.05);
+}

@@ -5,8 +5,13 @@ use crate::pipeline::study::parse_alphas;
 use anyhow::Result;
 use clap::Args;
 use std::path::PathBuf;
+use vitrum_regress::candidates::{ALPHA, L1_RATIO};
 use vitrum_regress::data::{parse_range, rows};
-use vitrum_regress::{CvSpec, FitOptions, PcaTruncation, PreprocessOptions, backend, kfold};
+use vitrum_regress::ndarray::ArrayView2;
+use vitrum_regress::{
+    CvSpec, FitOptions, PcaTruncation, PreprocessOptions, SearchGrid, backend, estimators,
+    fit_cv_estimator, kfold,
+};
 
 #[derive(Debug, Args)]
 #[command(after_help = "\
@@ -73,7 +78,6 @@ pub fn run(args: &FitArgs, quiet: bool) -> Result<()> {
         None => 0..x.nrows(),
     };
     let (x, y) = (rows(x.view(), &range), rows(y.view(), &range));
-    let backend = backend::by_name(&args.backend)?;
     let preprocess = PreprocessOptions {
         standardize: args.standardize,
         pca: args.pca.map(PcaTruncation::Components),
@@ -85,6 +89,10 @@ pub fn run(args: &FitArgs, quiet: bool) -> Result<()> {
         .max_iter(args.max_iter)
         .preprocess(preprocess)
         .validate()?;
+    let Ok(backend) = backend::by_name(&args.backend) else {
+        // not a linear backend: any other estimator (e.g. the `mean` baseline)
+        return fit_other(args, &params, (x.view(), y.view()), &grids, quiet);
+    };
     let model = match args.cv {
         Some(k) => {
             let spec = CvSpec {
@@ -119,6 +127,48 @@ pub fn run(args: &FitArgs, quiet: bool) -> Result<()> {
         for w in &d.warnings {
             eprintln!("warning: {w}");
         }
+        eprintln!("wrote {}", args.out.display());
+    }
+    Ok(())
+}
+
+/// Fits an estimator that is not a linear backend, choosing its hyper-parameters (if it has any)
+/// by `--cv` over `--alphas` / `--l1-ratio` as for the backends.
+fn fit_other(
+    args: &FitArgs,
+    params: &vitrum_regress::FitParams,
+    (x, y): (ArrayView2<f64>, ArrayView2<f64>),
+    grids: &vitrum_regress::FittedAxes,
+    quiet: bool,
+) -> Result<()> {
+    let estimator = estimators::by_name(&args.backend, params)?;
+    let model = match args.cv {
+        Some(k) => {
+            let grid = SearchGrid::new()
+                .axis(ALPHA, parse_alphas(&args.alphas)?)
+                .axis(L1_RATIO, args.l1_ratio.clone());
+            let folds = kfold(x.nrows(), k)?;
+            fit_cv_estimator(estimator.as_ref(), x, y, grids, &grid, &folds)?.0
+        }
+        None => {
+            let hyper = estimator
+                .candidates(&SearchGrid::new())
+                .into_iter()
+                .next()
+                .unwrap_or_default();
+            estimator.fit(x, y, grids, &hyper)?
+        }
+    };
+    crate::pipeline::fitting::save_model(model.as_ref(), &args.out)?;
+    if !quiet {
+        eprintln!(
+            "{}: {} samples, {} features → {} targets ({})",
+            model.estimator(),
+            x.nrows(),
+            model.n_features(),
+            model.n_targets(),
+            model.hyper()
+        );
         eprintln!("wrote {}", args.out.display());
     }
     Ok(())
