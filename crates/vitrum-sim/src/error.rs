@@ -8,6 +8,9 @@ pub enum SimError {
     #[error("protocol: {0}")]
     Protocol(String),
 
+    #[error("protocol TOML: {0}")]
+    ProtocolToml(String),
+
     #[error("protocol field '{field}': {problem}")]
     InvalidField {
         field: &'static str,

@@ -212,10 +212,8 @@ impl Protocol {
 
     /// A protocol from TOML text (a preset, a protocol file, a study's overrides), validated.
     pub fn from_toml(text: &str) -> Result<Protocol> {
-        let p: Protocol = toml::from_str(text).map_err(|e| SimError::InvalidField {
-            field: "(toml)",
-            problem: e.to_string(),
-        })?;
+        let p: Protocol =
+            toml::from_str(text).map_err(|e| SimError::ProtocolToml(e.to_string()))?;
         p.validate()?;
         Ok(p)
     }
