@@ -43,7 +43,8 @@ impl Init {
 /// A melt–quench–minimise protocol.
 ///
 /// Temperatures are in the model's energy units over k_B (lj: ε/k_B; metal: K), times in its
-/// time units (lj: τ; metal: ps). Composition fractions follow the model's species order; the
+/// time units (lj: τ; metal: ps). Composition fractions follow the model's species order (a
+/// model may declare more species, e.g. label aliases: the first k are used); the
 /// count of species k ≥ 1 is ⌊x_k N⌋ (LAMMPS `set type/ratio`) and species 0 takes the rest.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -185,7 +185,8 @@ impl NativeSampler {
         seed: u64,
     ) -> Result<(Configuration, crate::fire::MinResult)> {
         protocol.validate()?;
-        if model.labels.len() != protocol.composition.len() {
+        // the first k model species are used (aliases such as si-sw's "1" and "Si" beyond)
+        if model.labels.len() < protocol.composition.len() {
             return Err(SimError::ImpossibleComposition {
                 composition: protocol.composition.clone(),
                 reason: format!(
