@@ -1,5 +1,15 @@
-//! Cell lists: every pair within a cutoff in time linear in N, for orthorhombic and triclinic
-//! cells in 2D and 3D, shared by every pair-based computation (g(r), bond angles, forces, Hessians).
+//! Neighbour search, written and optimised once for every pair-based computation: the
+//! [`Neighbors`] trait (every pair closer than a cutoff, each once, with its minimum-image
+//! separation) and its two implementations:
+//!
+//! - [`CellList`]: one configuration, any cell (orthorhombic or triclinic), 2D and 3D: g(r), bond
+//!   angles, S(q), forces and Hessians of a single configuration;
+//! - [`VerletList`]: a trajectory in an orthorhombic cell (MD, minimisation): a list of pairs
+//!   within the cutoff plus a skin, kept while no particle has moved more than half the skin,
+//!   in a compact half-list layout that the force loop ([`VerletList::accumulate`]) streams.
+//!
+//! Cell list: every pair within a cutoff in time linear in N, for orthorhombic and triclinic
+//! cells in 2D and 3D.
 //!
 //! Particles are binned in fractional coordinates; each bin is at least `cutoff` wide in the
 //! perpendicular direction, so every partner of a particle lies in one of the 3^d surrounding bins.
@@ -19,6 +29,17 @@ pub struct Pair {
     pub j: usize,
     pub dr: [f64; 3],
     pub r2: f64,
+}
+
+/// A neighbour search: every pair closer than [`Neighbors::cutoff`], each unordered pair once,
+/// with `dr = r_j − r_i` taken at the one periodic image closer than the cutoff.
+pub trait Neighbors {
+    /// The pair cutoff.
+    fn cutoff(&self) -> f64;
+
+    /// Calls `f` once for every pair closer than the cutoff, in an order fixed by the positions
+    /// (the same on every run, whatever the thread count).
+    fn for_each_pair<F: FnMut(Pair)>(&self, f: F);
 }
 
 /// A cell list of one configuration for one cutoff.
@@ -256,6 +277,19 @@ impl CellList {
         lists
     }
 }
+
+impl Neighbors for CellList {
+    fn cutoff(&self) -> f64 {
+        self.cutoff
+    }
+
+    fn for_each_pair<F: FnMut(Pair)>(&self, f: F) {
+        CellList::for_each_pair(self, f)
+    }
+}
+
+mod verlet;
+pub use verlet::VerletList;
 
 #[cfg(test)]
 mod tests {

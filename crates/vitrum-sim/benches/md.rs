@@ -2,6 +2,10 @@
 //! alone, and FIRE then L-BFGS (what the sampler uses), both to ‖F‖ < 1e-10 from the same
 //! quenched liquid. Peer: `benches/peers/lammps_md.sh` times LAMMPS (one rank) on the same
 //! protocol (MD steps/s of the melt, CG to 1e-10).
+//!
+//! `morse/md_100_steps_n*`: the same MD with Kob–Andersen's pairs as Morse wells (r₀ = 2^{1/6}σ,
+//! D₀ = ε, the LJ curvature at the minimum, the same cutoffs: same N, density and neighbour
+//! count), against `ka3d/md_100_steps_n*`: a style added as one file runs at the LJ path's speed.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use vitrum_sim::fire::Fire;
@@ -36,7 +40,7 @@ fn md(c: &mut Criterion) {
             units,
         };
         // a liquid at T = 2 (melted for 1000 steps), then 100 steps per iteration
-        let mut ff = force_field(&model, &p.potential, &cfg, p.skin).unwrap();
+        let mut ff = force_field(&model, &cfg, p.skin).unwrap();
         let mut s = State::new(cfg.positions.clone(), cfg.masses().unwrap(), 3);
         s.energy = ff.compute(&s.x, &mut s.f).unwrap();
         s.thermalise(2.0, units, &mut rng);
@@ -72,5 +76,56 @@ fn md(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, md);
+/// Kob–Andersen's pairs as Morse wells (see the module documentation).
+const MORSE_KA: &str = r#"
+style = "morse"
+truncation = "shift"
+[masses]
+1 = 1.0
+2 = 1.0
+[pair.1-1]
+D0 = 1.0
+alpha = 5.345
+r0 = 1.122462
+cutoff = 2.5
+[pair.1-2]
+D0 = 1.5
+alpha = 6.681
+r0 = 0.897970
+cutoff = 2.0
+[pair.2-2]
+D0 = 0.5
+alpha = 6.074
+r0 = 0.987767
+cutoff = 2.2
+"#;
+
+fn md_morse(c: &mut Criterion) {
+    let mut g = c.benchmark_group("morse");
+    g.sample_size(10);
+    for n in [500, 4000] {
+        let p = protocol(n);
+        let model = vitrum_theory::registry::from_toml(MORSE_KA, "morse-ka").unwrap();
+        let mut rng = Rng::new(1);
+        let cfg = initial_configuration(&p, &model.labels, &model.masses, &mut rng).unwrap();
+        let units = MdUnits::of(model.units);
+        let nvt = Nvt {
+            dt: p.dt,
+            t_damp: p.t_damp,
+            units,
+        };
+        let mut ff = force_field(&model, &cfg, p.skin).unwrap();
+        let mut s = State::new(cfg.positions.clone(), cfg.masses().unwrap(), 3);
+        s.energy = ff.compute(&s.x, &mut s.f).unwrap();
+        s.thermalise(2.0, units, &mut rng);
+        nvt.run(&mut s, ff.as_mut(), 1000, 2.0, 2.0, "melt")
+            .unwrap();
+        g.bench_function(format!("md_100_steps_n{n}"), |b| {
+            b.iter(|| nvt.run(&mut s, ff.as_mut(), 100, 2.0, 2.0, "melt").unwrap())
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, md, md_morse);
 criterion_main!(benches);

@@ -23,7 +23,7 @@ fn main() {
     let model = load_model(&p).unwrap();
     let mut rng = Rng::new(seed);
     let c = initial_configuration(&p, &model.labels, &model.masses, &mut rng).unwrap();
-    let mut ff = force_field(&model, &p.potential, &c, p.skin).unwrap();
+    let mut ff = force_field(&model, &c, p.skin).unwrap();
     let units = MdUnits::of(model.units);
     let mut s = State::new(c.positions.clone(), c.masses().unwrap(), p.dim);
     s.energy = ff.compute(&s.x, &mut s.f).unwrap();

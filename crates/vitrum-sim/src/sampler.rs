@@ -33,21 +33,44 @@ pub struct Sample {
 
 /// A way to make a glass sample from a protocol and a seed. Deterministic: the same protocol and
 /// seed give the same sample, bit for bit, whatever the thread count.
+///
+/// The protocol's potential is loaded (parsed) once per run: [`Sampler::sample`] and
+/// [`Sampler::sample_once`] load it with [`protocol_model`]; a caller making many samples loads
+/// it once and calls [`Sampler::sample_with`] / [`Sampler::sample_model`].
 pub trait Sampler: Send + Sync {
     fn name(&self) -> &'static str;
 
+    /// One attempt with exactly this seed, with the protocol's model already loaded (None when
+    /// the potential exists only as LAMMPS commands).
+    fn sample_model(&self, protocol: &Protocol, model: Option<&Model>, seed: u64)
+    -> Result<Sample>;
+
     /// One attempt with exactly this seed.
-    fn sample_once(&self, protocol: &Protocol, seed: u64) -> Result<Sample>;
+    fn sample_once(&self, protocol: &Protocol, seed: u64) -> Result<Sample> {
+        let model = protocol_model(protocol)?;
+        self.sample_model(protocol, model.as_ref(), seed)
+    }
 
     /// Attempts `seed`, then derived seeds, up to `protocol.max_attempts`; only non-convergence
     /// and divergence are retried, and a sample is only kept if it converged.
     fn sample(&self, protocol: &Protocol, seed: u64) -> Result<(Sample, u32)> {
+        let model = protocol_model(protocol)?;
+        self.sample_with(protocol, model.as_ref(), seed)
+    }
+
+    /// [`Sampler::sample`] with the protocol's model already loaded.
+    fn sample_with(
+        &self,
+        protocol: &Protocol,
+        model: Option<&Model>,
+        seed: u64,
+    ) -> Result<(Sample, u32)> {
         let mut seeds = Vec::new();
         let mut last = None;
         for attempt in 0..protocol.max_attempts {
             let s = retry_seed(seed, attempt);
             seeds.push(s);
-            match self.sample_once(protocol, s) {
+            match self.sample_model(protocol, model, s) {
                 Ok(sample) => return Ok((sample, attempt + 1)),
                 Err(e) if e.is_retryable() => last = Some(e),
                 Err(e) => return Err(e),
@@ -58,6 +81,15 @@ pub trait Sampler: Send + Sync {
             seeds,
             last: Box::new(last.expect("at least one attempt")),
         })
+    }
+}
+
+/// The protocol's model, None when its potential exists only as LAMMPS commands.
+pub fn protocol_model(protocol: &Protocol) -> Result<Option<Model>> {
+    if protocol.lammps_only() {
+        Ok(None)
+    } else {
+        load_model(protocol).map(Some)
     }
 }
 
@@ -84,12 +116,10 @@ pub fn load_model(protocol: &Protocol) -> Result<Model> {
 }
 
 fn native_refuses(protocol: &Protocol, what: &str) -> SimError {
-    SimError::Protocol(format!(
-        "protocol '{}' {what}: only the LAMMPS backend runs it (`vitrum generate --backend \
-         lammps`, or LammpsSampler); the native sampler has vitrum-theory's potentials (pair \
-         potentials, Stillinger–Weber) in bulk periodic cells",
-        protocol.name
-    ))
+    SimError::NeedsLammps {
+        protocol: protocol.name.clone(),
+        what: what.into(),
+    }
 }
 
 /// Checks the density against the pair potential: with d_a the distance at which the like-pair
@@ -155,7 +185,8 @@ impl NativeSampler {
         seed: u64,
     ) -> Result<(Configuration, crate::fire::MinResult)> {
         protocol.validate()?;
-        if model.labels.len() != protocol.composition.len() {
+        // the first k model species are used (aliases such as si-sw's "1" and "Si" beyond)
+        if model.labels.len() < protocol.composition.len() {
             return Err(SimError::ImpossibleComposition {
                 composition: protocol.composition.clone(),
                 reason: format!(
@@ -173,7 +204,7 @@ impl NativeSampler {
         let masses = config.masses().expect("masses from the model");
         let d = protocol.dim;
         let units = MdUnits::of(model.units);
-        let mut ff = force_field(model, &protocol.potential, &config, protocol.skin)?;
+        let mut ff = force_field(model, &config, protocol.skin)?;
         if protocol.init == crate::protocol::Init::Random {
             // remove overlaps: a capped relaxation to modest forces before any dynamics
             let pre = Fire {
@@ -312,14 +343,27 @@ impl Sampler for NativeSampler {
         "native"
     }
 
-    fn sample_once(&self, protocol: &Protocol, seed: u64) -> Result<Sample> {
+    fn sample_model(
+        &self,
+        protocol: &Protocol,
+        model: Option<&Model>,
+        seed: u64,
+    ) -> Result<Sample> {
         if protocol.vacuum.is_some() {
             return Err(native_refuses(protocol, "is a slab (vacuum)"));
         }
-        let model = load_model(protocol)?;
-        let (config, min) = self.quench(protocol, &model, seed)?;
+        // None: LAMMPS-only (load_model names the LAMMPS backend), or a caller that left it to us
+        let loaded;
+        let model = match model {
+            Some(m) => m,
+            None => {
+                loaded = load_model(protocol)?;
+                &loaded
+            }
+        };
+        let (config, min) = self.quench(protocol, model, seed)?;
         finish(
-            &model,
+            model,
             config,
             min.iterations,
             seed,

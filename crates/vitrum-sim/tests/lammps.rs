@@ -57,13 +57,130 @@ fn lammps_samples_match_vitrums_own_hessian() {
     }
 }
 
+/// The LAMMPS commands each interaction writes compute the same potential as vitrum: a short
+/// LAMMPS sample of each (Morse via `pair_style morse`, force-shifted Yukawa via `lepton`,
+/// Stillinger–Weber via a written `.sw` file, a tabulated LJ via a written `table`), and vitrum's analytic Hessian at LAMMPS's minimum
+/// against LAMMPS's finite-difference dynamical matrix. Tolerance as for LJ above (1e-8 of
+/// λ_max, the FD error of the matrix) except the table: LAMMPS interpolates the written table
+/// (10 000 points) with its own splines, 1e-6 of λ_max, and the minimum is LAMMPS's of its
+/// interpolation, so the force tolerance is 1e-6 there.
+#[test]
+fn every_interaction_writes_lammps_commands_that_lammps_runs() {
+    if !lmp_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let morse = dir.path().join("morse.toml");
+    std::fs::write(
+        &morse,
+        "style = \"morse\"\ntruncation = \"shift\"\n[masses]\n1 = 1.0\n2 = 1.0\n\
+         [pair.1-1]\nD0 = 1.0\nalpha = 5.345\nr0 = 1.122462\ncutoff = 2.5\n\
+         [pair.1-2]\nD0 = 1.5\nalpha = 6.681\nr0 = 0.89797\ncutoff = 2.0\n\
+         [pair.2-2]\nD0 = 0.5\nalpha = 6.074\nr0 = 0.987767\ncutoff = 2.2\n",
+    )
+    .unwrap();
+    let table = dir.path().join("lj.table");
+    let mut text = String::new();
+    for (key, e, s, rc) in [
+        ("A", 1.0, 1.0, 2.5),
+        ("B", 1.5, 0.8, 2.0),
+        ("C", 0.5, 0.88, 2.2),
+    ] {
+        let n = 3000;
+        text += &format!("\n{key}\nN {n} R 0.5 {rc}\n\n");
+        for k in 0..n {
+            let r = 0.5 + (rc - 0.5) * k as f64 / (n - 1) as f64;
+            let s6: f64 = (s / r).powi(6);
+            let phi = 4.0 * e * (s6 * s6 - s6);
+            let force = 4.0 * e * (12.0 * s6 * s6 - 6.0 * s6) / r;
+            text += &format!("{} {r:.17e} {phi:.17e} {force:.17e}\n", k + 1);
+        }
+    }
+    std::fs::write(&table, text).unwrap();
+    let table_toml = dir.path().join("lj-table.toml");
+    std::fs::write(
+        &table_toml,
+        "style = \"table\"\ntruncation = \"shift\"\n[masses]\n1 = 1.0\n2 = 1.0\n\
+         [pair.1-1]\nfile = \"lj.table\"\nkeyword = \"A\"\n\
+         [pair.1-2]\nfile = \"lj.table\"\nkeyword = \"B\"\n\
+         [pair.2-2]\nfile = \"lj.table\"\nkeyword = \"C\"\n",
+    )
+    .unwrap();
+    // N = 500 (fcc 5³): the smallest lattice whose half width (3.73) holds the cutoff 3.5
+    let yukawa = Protocol {
+        n: 500,
+        melt_steps: 300,
+        quench_steps: 500,
+        ..Protocol::preset("yukawa").unwrap()
+    };
+    let cases = [
+        (
+            "morse",
+            Protocol {
+                potential: morse.display().to_string(),
+                lammps: None,
+                ..small_ka2d()
+            },
+            1e-8,
+        ),
+        ("yukawa", yukawa, 1e-8),
+        // Stillinger–Weber through the .sw file it writes; both Hessians are finite differences
+        // (fixtures: 1e-6 of λ_max between them)
+        (
+            "sw",
+            Protocol {
+                n: 64,
+                melt_steps: 300,
+                quench_steps: 300,
+                ..Protocol::preset("sw-si").unwrap()
+            },
+            1e-6,
+        ),
+        // LAMMPS's minimum of its own interpolation is not vitrum's to 1e-10: a looser f_tol
+        (
+            "table",
+            Protocol {
+                potential: table_toml.display().to_string(),
+                lammps: None,
+                f_tol: 1e-6,
+                ..small_ka2d()
+            },
+            1e-6,
+        ),
+    ];
+    for (name, p, tol) in cases {
+        let model = vitrum_theory::registry::load(&p.potential).unwrap();
+        let (s, _) = LammpsSampler::default()
+            .sample(&p, 1001)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let sys = model.bind(&s.config).unwrap();
+        let own = modes::dense_spectrum(&model, &sys).unwrap().eigenvalues;
+        let max = own[own.len() - 1];
+        let worst = own
+            .iter()
+            .zip(&s.eigenvalues)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0, f64::max);
+        eprintln!(
+            "{name}: max |Δλ|/λ_max = {:e}, |F| = {:e}",
+            worst / max,
+            s.force_norm
+        );
+        assert!(
+            worst < tol * max,
+            "{name}: max |Δλ| = {worst:e} (λ_max {max})"
+        );
+    }
+}
+
 #[test]
 fn a_failing_lammps_run_quotes_its_log() {
     if !lmp_available() {
         return;
     }
     let mut p = small_ka2d();
-    p.lammps.as_mut().unwrap().pair[0] = "pair_style no/such/style 2.5".into();
+    p.lammps.get_or_insert_with(Default::default).pair =
+        vec!["pair_style no/such/style 2.5".into()];
     let e = LammpsSampler::default().sample_once(&p, 1).unwrap_err();
     assert!(matches!(e, SimError::LammpsFailed { .. }), "{e}");
     let msg = e.to_string();
@@ -151,7 +268,7 @@ fn the_native_sampler_refuses_lammps_only_presets_by_name() {
     for name in ["tersoff-sic", "eam-cuzral", "amorphous-carbon-2d"] {
         let p = Protocol::preset(name).unwrap();
         let e = vitrum_sim::NativeSampler.sample(&p, 1).unwrap_err();
-        assert!(matches!(e, SimError::Protocol(_)), "{name}: {e}");
+        assert!(matches!(e, SimError::NeedsLammps { .. }), "{name}: {e}");
         let msg = e.to_string();
         assert!(
             msg.contains("LAMMPS backend") && msg.contains(name),

@@ -56,6 +56,19 @@ pub enum TheoryError {
         found: usize,
     },
 
+    #[error(
+        "the interaction style '{0}' cannot write itself as LAMMPS commands; give them in the \
+         protocol's [lammps] section (pair = [...])"
+    )]
+    NoLammps(String),
+
+    #[error("{file}:{line}: {problem}")]
+    Table {
+        file: String,
+        line: usize,
+        problem: String,
+    },
+
     #[error("{0}")]
     Invalid(String),
 

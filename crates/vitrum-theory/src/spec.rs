@@ -44,6 +44,10 @@ pub struct ModelSpec {
     pub pairs: Vec<(usize, usize, toml::Table)>,
     /// The `[params]` table of many-body styles.
     pub params: Option<toml::Table>,
+    /// The directory of the potential file: relative paths in it (table files) are read from
+    /// there. None for presets and text (relative paths are then read from the working
+    /// directory).
+    pub dir: Option<std::path::PathBuf>,
 }
 
 const TOP_KEYS: &[&str] = &[
@@ -171,7 +175,22 @@ impl ModelSpec {
             masses,
             pairs,
             params,
+            dir: None,
         })
+    }
+
+    /// The same spec with relative file names resolved against `dir`.
+    pub fn relative_to(mut self, dir: Option<&std::path::Path>) -> Self {
+        self.dir = dir.map(|d| d.to_path_buf());
+        self
+    }
+
+    /// A file named in the potential file: absolute, or relative to its directory.
+    pub fn resolve(&self, file: &str) -> std::path::PathBuf {
+        match &self.dir {
+            Some(d) => d.join(file),
+            None => std::path::PathBuf::from(file),
+        }
     }
 
     pub fn n_species(&self) -> usize {
@@ -225,6 +244,15 @@ impl<'a> Params<'a> {
                     Err(self.bad(key, "must be finite"))
                 }
             }
+        }
+    }
+
+    /// A required string parameter.
+    pub fn string(&self, key: &str) -> Result<&'a str> {
+        match self.table.get(key) {
+            Some(toml::Value::String(s)) => Ok(s.as_str()),
+            Some(v) => Err(self.bad(key, format!("must be a string, got {v}"))),
+            None => Err(self.bad(key, "missing (required)")),
         }
     }
 

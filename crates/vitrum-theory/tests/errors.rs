@@ -84,7 +84,7 @@ fn missing_masses_and_bad_parameters_are_refused() {
     let typo = LJ.replace("sigma = 1.0", "sgima = 1.0");
     let err = registry::from_toml(&typo, "t").unwrap_err();
     assert!(err.to_string().contains("sgima"), "{err}");
-    let unknown = LJ.replace("style = \"lj\"", "style = \"morse\"");
+    let unknown = LJ.replace("style = \"lj\"", "style = \"no-such-style\"");
     assert!(matches!(
         registry::from_toml(&unknown, "t").unwrap_err(),
         TheoryError::UnknownStyle(..)

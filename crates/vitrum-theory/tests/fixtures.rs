@@ -1,6 +1,8 @@
 //! The fixtures of `fixtures/` (LAMMPS `dynamical_matrix` and exact analytic Hessians, see each
 //! meta.json): eigenvalues, zero modes, the M2 sum rule three ways, and KPM against dense.
 
+mod support;
+
 use vitrum_descriptors::{RdfParams, rdf};
 use vitrum_io::{Configuration, ReadOptions, read_configuration};
 use vitrum_theory::modes::{dense_spectrum, kpm_vdos, m2_exact};
@@ -233,4 +235,47 @@ fn kpm_vdos_agrees_with_dense() {
         let again = kpm_vdos(&model, &sys, &params, grid, Some(sigma)).unwrap();
         assert_eq!(kpm.density, again.density);
     }
+}
+
+/// A `table` potential sampled from the Kob–Andersen Lennard-Jones function gives the LJ
+/// eigenvalues of fixtures/ka3d to 1e-6 of λ_max (the d zero modes excluded: both are round-off
+/// there). The table: each pair on [0.6, r_c] (the closest pair of the fixture is beyond 0.7),
+/// 4000 points, the file's φ unshifted and `truncation = "shift"` as in the preset. The spline
+/// of φ′ errs by O(h³) in φ″ (h = 4.75e-4 for 1-1); printed: the measured difference.
+#[test]
+fn a_table_sampled_from_lj_gives_the_lj_eigenvalues_of_ka3d() {
+    let pairs = [
+        ("1-1", "KA11", 1.0, 1.0, 2.5),
+        ("1-2", "KA12", 1.5, 0.8, 2.0),
+        ("2-2", "KA22", 0.5, 0.88, 2.2),
+    ];
+    let mut file = String::from("# Kob–Andersen LJ pairs, sampled by the test\n");
+    for (_, key, e, s, rc) in pairs {
+        file += &support::section(key, 0.6, rc, 4000, support::lj(e, s));
+    }
+    let (path, _dir) = support::write_temp("ka.table", &file);
+    let mut toml =
+        String::from("style = \"table\"\ntruncation = \"shift\"\n[masses]\n1 = 1.0\n2 = 1.0\n");
+    for (p, key, ..) in pairs {
+        toml += &format!(
+            "[pair.{p}]\nfile = '{}'\nkeyword = \"{key}\"\n",
+            path.display()
+        );
+    }
+    let table = registry::from_toml(&toml, "ka-table").unwrap();
+    let lj = registry::preset("kob-andersen").unwrap();
+    let config = load("ka3d");
+    let spectrum = |m: &Model| {
+        dense_spectrum(m, &m.bind(&config).unwrap())
+            .unwrap()
+            .eigenvalues
+    };
+    let (a, b) = (spectrum(&table), spectrum(&lj));
+    let rel = max_rel_diff(&a[3..], &b[3..]);
+    eprintln!("ka3d: table vs LJ eigenvalues, max |Δλ|/λ_max = {rel:e}");
+    assert!(rel < 1e-6, "{rel:e}");
+    // the energy too (the shift cancels φ(r_c) in both)
+    let e = |m: &Model| m.interaction.energy(&m.bind(&config).unwrap()).unwrap();
+    let (et, el) = (e(&table), e(&lj));
+    assert!((et - el).abs() < 1e-8 * el.abs(), "{et} vs {el}");
 }

@@ -6,9 +6,26 @@
 //! Tolerances: with h = 1e-5 the O(h²) truncation error is ≤ h²|φ‴|/6 ≈ 1e-10 × 1e6 relative to
 //! forces of ~1e3 at r = 0.8, i.e. < 1e-7 relative; round-off ε|E|/h ≈ 1e-9 absolute.
 
+mod support;
+
 use proptest::prelude::*;
 use vitrum_io::{Cell, Configuration, Dim, Species};
 use vitrum_theory::{Model, fd, registry};
+
+/// The `table` style's file: the `lj` test pairs tabulated on [0.7, 2.0] (every pair of the
+/// jittered lattice lies beyond 0.8), 1000 points each. Written once per process.
+fn lj_table_file() -> &'static std::path::Path {
+    static FILE: std::sync::OnceLock<(std::path::PathBuf, support::TempDir)> =
+        std::sync::OnceLock::new();
+    let (path, _) = FILE.get_or_init(|| {
+        let mut text = String::from("# the lj test pairs, tabulated\n");
+        for (key, e, s) in [("P11", 1.0, 1.0), ("P12", 1.5, 0.8), ("P22", 0.5, 0.88)] {
+            text += &support::section(key, 0.7, 2.0, 1000, support::lj(e, s));
+        }
+        support::write_temp("lj.table", &text)
+    });
+    path
+}
 
 fn potential(style: &str, d: usize) -> Model {
     let pairs = |body: &dyn Fn(&str) -> String| {
@@ -67,6 +84,29 @@ fn potential(style: &str, d: usize) -> Model {
                         _ => 1.4,
                     };
                     format!("epsilon = 1.0\nsigma = {s}")
+                })
+        }
+        "morse" => {
+            head("morse", "shift")
+                + &pairs(&|p| {
+                    let (d0, r0) = match p {
+                        "1-1" => (1.0, 1.12),
+                        "1-2" => (1.5, 0.9),
+                        _ => (0.5, 0.99),
+                    };
+                    format!("D0 = {d0}\nalpha = 5.0\nr0 = {r0}\ncutoff = 2.0")
+                })
+        }
+        "table" => {
+            let file = lj_table_file().display().to_string();
+            head("table", "shift")
+                + &pairs(&|p| {
+                    let key = match p {
+                        "1-1" => "P11",
+                        "1-2" => "P12",
+                        _ => "P22",
+                    };
+                    format!("file = '{file}'\nkeyword = \"{key}\"")
                 })
         }
         "sw" => {
@@ -211,13 +251,21 @@ proptest! {
 
     #[test]
     fn sw(seed in any::<u64>(), jitter in 0.0..0.15f64, d in 2usize..=3) { check("sw", d, seed, jitter) }
+
+    #[test]
+    fn morse(seed in any::<u64>(), jitter in 0.0..0.15f64, d in 2usize..=3) { check("morse", d, seed, jitter) }
+
+    #[test]
+    fn table(seed in any::<u64>(), jitter in 0.0..0.15f64, d in 2usize..=3) { check("table", d, seed, jitter) }
 }
 
 /// Every registered style and every preset is covered (a new style must be added above).
 #[test]
 fn every_style_is_tested_and_every_preset_loads() {
-    let tested = ["lj", "yukawa", "ipl", "wca", "harmonic", "sw"];
-    for s in registry::STYLES {
+    let tested = [
+        "lj", "yukawa", "ipl", "wca", "harmonic", "sw", "morse", "table",
+    ];
+    for s in registry::BUILT_IN {
         assert!(
             tested.contains(&s.name),
             "style {} has no property test",

@@ -29,9 +29,17 @@ impl PairPotential for HarmonicSpheres {
             self.epsilon * (a - 1.0) / (s * s) * x.powf(a - 2.0),
         ]
     }
+
+    /// Valid inside the cutoff σ, which is where LAMMPS evaluates it.
+    fn lepton(&self) -> Option<String> {
+        Some(format!(
+            "({})/({})*(1-r/({}))^({})",
+            self.epsilon, self.alpha, self.sigma, self.alpha
+        ))
+    }
 }
 
-fn pair(p: &Params) -> Result<(Box<dyn PairPotential>, f64)> {
+fn pair(p: &Params) -> Result<(HarmonicSpheres, f64)> {
     p.only(&["epsilon", "sigma", "alpha"])?;
     let alpha = p.get_opt("alpha")?.unwrap_or(2.0);
     if alpha < 2.0 {
@@ -44,7 +52,7 @@ fn pair(p: &Params) -> Result<(Box<dyn PairPotential>, f64)> {
         sigma: p.positive("sigma")?,
         alpha,
     };
-    Ok((Box::new(h), h.sigma))
+    Ok((h, h.sigma))
 }
 
 pub fn build(spec: &ModelSpec) -> Result<Box<dyn Interaction>> {

@@ -19,9 +19,16 @@ impl PairPotential for InversePowerLaw {
         let e = self.epsilon * (self.sigma / r).powf(self.n);
         [e, -self.n * e / r, self.n * (self.n + 1.0) * e / (r * r)]
     }
+
+    fn lepton(&self) -> Option<String> {
+        Some(format!(
+            "({})*(({})/r)^({})",
+            self.epsilon, self.sigma, self.n
+        ))
+    }
 }
 
-fn pair(p: &Params) -> Result<(Box<dyn PairPotential>, f64)> {
+fn pair(p: &Params) -> Result<(InversePowerLaw, f64)> {
     p.only(&["epsilon", "sigma", "n", "cutoff"])?;
     let n = p.positive("n")?;
     if n <= 0.0 {
@@ -32,7 +39,7 @@ fn pair(p: &Params) -> Result<(Box<dyn PairPotential>, f64)> {
         sigma: p.positive("sigma")?,
         n,
     };
-    Ok((Box::new(ipl), p.positive("cutoff")?))
+    Ok((ipl, p.positive("cutoff")?))
 }
 
 pub fn build(spec: &ModelSpec) -> Result<Box<dyn Interaction>> {

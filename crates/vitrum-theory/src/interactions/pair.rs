@@ -1,12 +1,21 @@
 //! Everything a pair potential needs beyond φ, φ′, φ″: per-species-pair tables, truncation,
-//! energy and forces over a cell list, the analytic block Hessian and the exact M2 pair sum.
+//! energy and forces over a cell list or a Verlet list, the analytic block Hessian, the exact M2
+//! pair sum and the LAMMPS commands.
+//!
+//! One force path: the same [`PairTerm`]s serve the Hessian and the single-configuration forces
+//! here and the MD/minimisation force loop ([`PairInteraction::list_energy_forces`]), where they
+//! are held with their concrete potential type so that the loop is compiled once per style
+//! (static dispatch; Lennard-Jones's r²-only kernel is its [`PairPotential::energy_force_r2`]).
 
 use crate::error::{Result, TheoryError, all_finite, finite};
 use crate::hessian::{Block, BlockHessian};
 use crate::interactions::Interaction;
+use crate::interactions::lammps::{LammpsPair, PairStyleForm, pair_commands};
 use crate::spec::{ModelSpec, Params, Truncation};
 use crate::system::System;
 use rayon::prelude::*;
+use std::sync::Arc;
+use vitrum_descriptors::neighbors::VerletList;
 use vitrum_descriptors::{RdfResult, pair_index};
 
 /// A pair found within its cutoff: (i, j, r_j − r_i, |r_j − r_i|).
@@ -19,23 +28,74 @@ type Partial = (f64, Vec<(usize, [f64; 3])>);
 pub trait PairPotential: Send + Sync + std::fmt::Debug {
     /// [φ(r), φ′(r), φ″(r)].
     fn eval(&self, r: f64) -> [f64; 3];
+
+    /// (φ, φ′/r) from r², the MD force kernel. The default takes √r² and [`PairPotential::eval`];
+    /// a potential that is a function of r² (Lennard-Jones) overrides it to skip the root.
+    #[inline(always)]
+    fn energy_force_r2(&self, r2: f64) -> (f64, f64) {
+        let r = r2.sqrt();
+        let [e, d1, _] = self.eval(r);
+        (e, d1 / r)
+    }
+
+    /// True when [`PairPotential::energy_force_r2`] is cheap and finite at every r > 0, so the
+    /// force loop may evaluate it for every listed pair and multiply by 0 beyond the cutoff
+    /// instead of branching (about a third of the listed pairs lie in the skin, in no
+    /// predictable order: a branch there mispredicts often).
+    fn branch_free(&self) -> bool {
+        false
+    }
+
+    /// The LAMMPS pair style that computes exactly this potential truncated at `cutoff` as
+    /// `truncation` says, when there is one (`lj/cut`, `morse`, ...); None lets the
+    /// interaction fall back to [`PairPotential::lepton`] or a written table.
+    fn lammps_style(&self, cutoff: f64, truncation: Truncation) -> Option<PairStyleForm> {
+        let _ = (cutoff, truncation);
+        None
+    }
+
+    /// φ(r) as a LAMMPS `lepton` expression in `r` (untruncated; constants written out).
+    fn lepton(&self) -> Option<String> {
+        None
+    }
+}
+
+impl<T: PairPotential + ?Sized> PairPotential for Arc<T> {
+    #[inline(always)]
+    fn eval(&self, r: f64) -> [f64; 3] {
+        (**self).eval(r)
+    }
+    #[inline(always)]
+    fn energy_force_r2(&self, r2: f64) -> (f64, f64) {
+        (**self).energy_force_r2(r2)
+    }
+    fn branch_free(&self) -> bool {
+        (**self).branch_free()
+    }
+    fn lammps_style(&self, cutoff: f64, truncation: Truncation) -> Option<PairStyleForm> {
+        (**self).lammps_style(cutoff, truncation)
+    }
+    fn lepton(&self) -> Option<String> {
+        (**self).lepton()
+    }
 }
 
 /// Builds one species pair's potential and cutoff from its parameter table.
-pub type PairBuilder = fn(&Params) -> Result<(Box<dyn PairPotential>, f64)>;
+pub type PairBuilder<P> = fn(&Params) -> Result<(P, f64)>;
 
-/// One species pair: the potential, its cutoff and the truncation constants.
-#[derive(Debug)]
-pub struct PairTerm {
-    pub potential: Box<dyn PairPotential>,
+/// One species pair: the potential, its cutoff and the truncation constants. `P` is the
+/// concrete potential in the MD force loop, a shared trait object elsewhere.
+#[derive(Debug, Clone)]
+pub struct PairTerm<P = Arc<dyn PairPotential>> {
+    pub potential: P,
     pub cutoff: f64,
     truncation: Truncation,
     /// φ(r_c) and φ′(r_c).
     at_cutoff: [f64; 2],
 }
 
-impl PairTerm {
-    pub fn new(potential: Box<dyn PairPotential>, cutoff: f64, truncation: Truncation) -> Self {
+impl<P: PairPotential> PairTerm<P> {
+    pub fn new(potential: P, cutoff: f64, truncation: Truncation) -> Self {
         let [e, d1, _] = potential.eval(cutoff);
         PairTerm {
             potential,
@@ -45,8 +105,12 @@ impl PairTerm {
         }
     }
 
+    pub fn truncation(&self) -> Truncation {
+        self.truncation
+    }
+
     /// [φ, φ′, φ″] of the truncated potential; zero at and beyond the cutoff.
-    #[inline]
+    #[inline(always)]
     pub fn eval(&self, r: f64) -> [f64; 3] {
         if r >= self.cutoff {
             return [0.0; 3];
@@ -66,6 +130,95 @@ impl PairTerm {
         let [_, d1, d2] = self.eval(r);
         d2 + (d as f64 - 1.0) * d1 / r
     }
+
+    /// (φ, φ′/r) of the truncated potential at r², zero at and beyond the cutoff.
+    #[inline(always)]
+    fn eval_r2(&self, r2: f64, rc2: f64) -> (f64, f64) {
+        if r2 < rc2 {
+            let r = r2.sqrt();
+            let [phi, d1, _] = self.eval(r);
+            (phi, d1 / r)
+        } else {
+            (0.0, 0.0)
+        }
+    }
+
+    /// [`PairTerm::eval_r2`] without a branch, for [`PairPotential::branch_free`] potentials
+    /// truncated by `none` or `shift`: the kernel is evaluated for every r² > 0 and multiplied
+    /// by 0 or 1.
+    #[inline(always)]
+    fn eval_r2_masked(&self, r2: f64, rc2: f64, shift: f64) -> (f64, f64) {
+        let inside = (r2 < rc2) as u8 as f64;
+        let (e, s) = self.potential.energy_force_r2(r2);
+        (inside * (e - shift), inside * s)
+    }
+}
+
+/// The MD force loop over a Verlet list, compiled for one concrete potential type.
+trait ListForces: Send + Sync + std::fmt::Debug {
+    fn energy_forces(&self, list: &VerletList, types: &[u32], forces: &mut [[f64; 3]]) -> f64;
+}
+
+/// The pair terms in a full n × n table (index a·n + b) with r_c² and the energy shift.
+#[derive(Debug)]
+struct TermTable<P> {
+    n: usize,
+    terms: Vec<(PairTerm<P>, f64, f64)>,
+    /// Every potential is branch-free and the truncation is `none` or `shift`.
+    masked: bool,
+}
+
+impl<P: PairPotential + Clone> TermTable<P> {
+    fn new(n: usize, term: impl Fn(usize, usize) -> PairTerm<P>) -> Self {
+        let mut terms = Vec::with_capacity(n * n);
+        for a in 0..n {
+            for b in 0..n {
+                let t = term(a, b);
+                let shift = match t.truncation {
+                    Truncation::Shift => t.at_cutoff[0],
+                    _ => 0.0,
+                };
+                let rc2 = t.cutoff * t.cutoff;
+                terms.push((t, rc2, shift));
+            }
+        }
+        let masked = terms
+            .iter()
+            .all(|(t, _, _)| t.potential.branch_free() && t.truncation != Truncation::ForceShift);
+        TermTable { n, terms, masked }
+    }
+
+    #[inline(always)]
+    fn run<const D: usize>(
+        &self,
+        list: &VerletList,
+        types: &[u32],
+        forces: &mut [[f64; 3]],
+    ) -> f64 {
+        let n = self.n;
+        let t = |i: usize, j: usize| &self.terms[types[i] as usize * n + types[j] as usize];
+        if self.masked {
+            list.accumulate::<D>(forces, |i, j, r2| {
+                let (term, rc2, shift) = t(i, j);
+                term.eval_r2_masked(r2, *rc2, *shift)
+            })
+        } else {
+            list.accumulate::<D>(forces, |i, j, r2| {
+                let (term, rc2, _) = t(i, j);
+                term.eval_r2(r2, *rc2)
+            })
+        }
+    }
+}
+
+impl<P: PairPotential + Clone> ListForces for TermTable<P> {
+    fn energy_forces(&self, list: &VerletList, types: &[u32], forces: &mut [[f64; 3]]) -> f64 {
+        if list.dim() == 3 {
+            self.run::<3>(list, types, forces)
+        } else {
+            self.run::<2>(list, types, forces)
+        }
+    }
 }
 
 /// A pair interaction: one [`PairTerm`] per unordered species pair.
@@ -75,6 +228,8 @@ pub struct PairInteraction {
     n_species: usize,
     terms: Vec<PairTerm>,
     cutoff: f64,
+    /// The same terms with their concrete potential type, for the MD force loop.
+    list_forces: Box<dyn ListForces>,
 }
 
 /// Below this distance two particles count as overlapping (every pair potential is singular or
@@ -82,10 +237,15 @@ pub struct PairInteraction {
 const OVERLAP: f64 = 1e-10;
 
 impl PairInteraction {
-    /// Builds the table from a potential file: every species pair needs a `[pair."A-B"]` table.
-    pub fn from_spec(spec: &ModelSpec, style: &'static str, build: PairBuilder) -> Result<Self> {
+    /// Builds the table from a potential file: every species pair needs a `[pair."A-B"]` table,
+    /// which `build` turns into the style's potential `P` and the pair's cutoff.
+    pub fn from_spec<P, B>(spec: &ModelSpec, style: &'static str, build: B) -> Result<Self>
+    where
+        P: PairPotential + Clone + 'static,
+        B: Fn(&Params) -> Result<(P, f64)>,
+    {
         let n = spec.n_species();
-        let mut terms: Vec<Option<PairTerm>> = (0..n * (n + 1) / 2).map(|_| None).collect();
+        let mut terms: Vec<Option<PairTerm<P>>> = (0..n * (n + 1) / 2).map(|_| None).collect();
         for (a, b, table) in &spec.pairs {
             let ctx = format!(
                 "[pair.\"{}-{}\"] ({style})",
@@ -94,25 +254,65 @@ impl PairInteraction {
             let (pot, cutoff) = build(&Params::new(table, ctx))?;
             terms[pair_index(*a, *b, n)] = Some(PairTerm::new(pot, cutoff, spec.truncation));
         }
-        let mut out = Vec::with_capacity(terms.len());
+        let mut typed = Vec::with_capacity(terms.len());
         for (k, t) in terms.into_iter().enumerate() {
             let (a, b) = vitrum_descriptors::species_pairs(n)[k];
-            out.push(t.ok_or_else(|| {
+            typed.push(t.ok_or_else(|| {
                 TheoryError::MissingPair(spec.labels[a].clone(), spec.labels[b].clone())
             })?);
         }
-        Ok(Self::new(style, n, out))
+        let shared = typed
+            .iter()
+            .map(|t| {
+                PairTerm::new(
+                    Arc::new(t.potential.clone()) as Arc<dyn PairPotential>,
+                    t.cutoff,
+                    t.truncation,
+                )
+            })
+            .collect();
+        let table = TermTable::new(n, |a, b| typed[pair_index(a, b, n)].clone());
+        Ok(Self::with_table(style, n, shared, Box::new(table)))
     }
 
-    /// A table in `species_pairs(n_species)` order.
+    /// A table in `species_pairs(n_species)` order (the MD force loop then calls the
+    /// potentials through the trait object; [`PairInteraction::from_spec`] compiles it per style).
     pub fn new(style: &'static str, n_species: usize, terms: Vec<PairTerm>) -> Self {
+        let table = TermTable::new(n_species, |a, b| terms[pair_index(a, b, n_species)].clone());
+        Self::with_table(style, n_species, terms, Box::new(table))
+    }
+
+    fn with_table(
+        style: &'static str,
+        n_species: usize,
+        terms: Vec<PairTerm>,
+        list_forces: Box<dyn ListForces>,
+    ) -> Self {
         let cutoff = terms.iter().map(|t| t.cutoff).fold(0.0, f64::max);
         PairInteraction {
             style,
             n_species,
             terms,
             cutoff,
+            list_forces,
         }
+    }
+
+    pub fn n_species(&self) -> usize {
+        self.n_species
+    }
+
+    /// Energy of the pairs of a [`VerletList`] (brought up to date by the caller), with the
+    /// forces F = −∂E/∂x added into `forces`; `types` are the model species of the particles.
+    /// The summation order is the list's: the same bits whatever the thread count. Pairs
+    /// closer than their cutoff must not overlap (the energy is then not finite: callers check).
+    pub fn list_energy_forces(
+        &self,
+        list: &VerletList,
+        types: &[u32],
+        forces: &mut [[f64; 3]],
+    ) -> f64 {
+        self.list_forces.energy_forces(list, types, forces)
     }
 
     #[inline]
@@ -270,5 +470,9 @@ impl Interaction for PairInteraction {
 
     fn as_pair(&self) -> Option<&PairInteraction> {
         Some(self)
+    }
+
+    fn lammps(&self, types: &[usize]) -> Result<LammpsPair> {
+        pair_commands(self, types)
     }
 }

@@ -1,20 +1,25 @@
-//! Interaction styles and presets by name. Adding a style is one file in `interactions/` and one
-//! line in [`STYLES`]; adding a preset is one TOML file in `presets/` and one line in [`PRESETS`].
+//! Interaction styles and presets by name. Adding a built-in style is one file in
+//! `interactions/` and one line in [`BUILT_IN`]; a crate that uses vitrum-theory adds its own at
+//! run time with [`register`]. Adding a preset is one TOML file in `presets/` and one line in
+//! [`PRESETS`].
 
-use super::{Interaction, harmonic, ipl, lj, sw, wca, yukawa};
+use super::{Interaction, harmonic, ipl, lj, morse, sw, table, wca, yukawa};
 use crate::error::{Result, TheoryError};
 use crate::spec::ModelSpec;
 use crate::system::Model;
 use std::path::Path;
+use std::sync::{LazyLock, RwLock};
 
 /// A style: its name, what it is, and the function that builds it from a potential file.
+#[derive(Debug, Clone, Copy)]
 pub struct Style {
     pub name: &'static str,
     pub about: &'static str,
     pub build: fn(&ModelSpec) -> Result<Box<dyn Interaction>>,
 }
 
-pub const STYLES: &[Style] = &[
+/// The styles vitrum ships, one line each.
+pub const BUILT_IN: &[Style] = &[
     Style {
         name: "lj",
         about: "Lennard-Jones 4ε[(σ/r)¹² − (σ/r)⁶] per species pair",
@@ -45,7 +50,44 @@ pub const STYLES: &[Style] = &[
         about: "Stillinger–Weber three-body (LAMMPS form)",
         build: sw::build,
     },
+    Style {
+        name: "morse",
+        about: "Morse D₀[e^{−2a(r−r₀)} − 2e^{−a(r−r₀)}] per species pair",
+        build: morse::build,
+    },
+    Style {
+        name: "table",
+        about: "tabulated φ(r), −φ′(r) per species pair (LAMMPS pair_style table files), cubic splines",
+        build: table::build,
+    },
 ];
+
+/// The registry: the built-in styles, then those registered at run time.
+static STYLES: LazyLock<RwLock<Vec<Style>>> = LazyLock::new(|| RwLock::new(BUILT_IN.to_vec()));
+
+/// Registers a style for every later [`build`], [`load`] and [`preset`] in this process
+/// (a name already taken is refused: styles are never silently replaced).
+pub fn register(style: Style) -> Result<()> {
+    let mut styles = STYLES.write().unwrap_or_else(|e| e.into_inner());
+    if styles.iter().any(|s| s.name == style.name) {
+        return Err(TheoryError::Invalid(format!(
+            "an interaction style named '{}' is already registered",
+            style.name
+        )));
+    }
+    styles.push(style);
+    Ok(())
+}
+
+/// Every registered style, built-in first.
+pub fn styles() -> Vec<Style> {
+    STYLES.read().unwrap_or_else(|e| e.into_inner()).clone()
+}
+
+/// A registered style by name.
+pub fn style(name: &str) -> Option<Style> {
+    styles().into_iter().find(|s| s.name == name)
+}
 
 /// Presets: name and potential-file text (the files are in `crates/vitrum-theory/presets/`).
 pub const PRESETS: &[(&str, &str)] = &[
@@ -77,15 +119,16 @@ pub fn preset_names() -> String {
 
 /// Builds a model from a parsed potential file.
 pub fn build(spec: ModelSpec) -> Result<Model> {
-    let style = STYLES
-        .iter()
-        .find(|s| s.name == spec.style)
-        .ok_or_else(|| {
-            TheoryError::UnknownStyle(
-                spec.style.clone(),
-                STYLES.iter().map(|s| s.name).collect::<Vec<_>>().join(", "),
-            )
-        })?;
+    let style = style(&spec.style).ok_or_else(|| {
+        TheoryError::UnknownStyle(
+            spec.style.clone(),
+            styles()
+                .iter()
+                .map(|s| s.name)
+                .collect::<Vec<_>>()
+                .join(", "),
+        )
+    })?;
     let interaction = (style.build)(&spec)?;
     Ok(Model {
         name: spec.name,
@@ -122,7 +165,10 @@ pub fn load(name_or_path: &str) -> Result<Model> {
             .file_stem()
             .and_then(|s| s.to_str())
             .unwrap_or(name_or_path);
-        return from_toml(&text, stem).map_err(|e| match e {
+        let spec = ModelSpec::parse(&text, stem)
+            .map(|s| s.relative_to(path.parent()))
+            .and_then(build);
+        return spec.map_err(|e| match e {
             TheoryError::Parse(m) => TheoryError::Parse(format!("{}: {m}", path.display())),
             other => other,
         });

@@ -15,6 +15,7 @@
 //! (H_kk = −Σ_{m≠k} H_km), which makes the d zero modes exact.
 
 use super::Interaction;
+use super::lammps::LammpsPair;
 use crate::error::{Result, TheoryError, all_finite, finite};
 use crate::hessian::{Block, BlockHessian};
 use crate::spec::{ModelSpec, Params};
@@ -36,6 +37,9 @@ pub struct StillingerWeber {
     /// Finite-difference step of the Hessian, in length units.
     pub step: f64,
 }
+
+/// The file name of the written `.sw` file.
+const SW_FILE: &str = "vitrum.sw";
 
 type Lists = Vec<Vec<(usize, [f64; 3])>>;
 
@@ -287,6 +291,34 @@ fn merge(n: usize, parts: Vec<Vec<(usize, [f64; 3])>>) -> Vec<[f64; 3]> {
 impl Interaction for StillingerWeber {
     fn style(&self) -> &'static str {
         "sw"
+    }
+
+    /// `pair_style sw` with a written `.sw` file: one element `X` (the one parameter set) for
+    /// every LAMMPS type, tolerance 0 (no three-body term is skipped).
+    fn lammps(&self, types: &[usize]) -> Result<LammpsPair> {
+        let file = format!(
+            "# Stillinger–Weber parameters written by vitrum-theory (LAMMPS pair_style sw)\n\
+             # e1 e2 e3 epsilon sigma a lambda gamma costheta0 A B p q tol\n\
+             X X X {} {} {} {} {} {} {} {} {} {} 0.0\n",
+            self.epsilon,
+            self.sigma,
+            self.a,
+            self.lambda,
+            self.gamma,
+            self.costheta0,
+            self.big_a,
+            self.big_b,
+            self.p,
+            self.q
+        );
+        let elements = vec!["X"; types.len()].join(" ");
+        Ok(LammpsPair {
+            commands: vec![
+                "pair_style sw".into(),
+                format!("pair_coeff * * {SW_FILE} {elements}"),
+            ],
+            files: vec![(SW_FILE.into(), file)],
+        })
     }
 
     fn cutoff(&self) -> f64 {

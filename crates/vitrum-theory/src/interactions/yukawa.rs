@@ -24,15 +24,20 @@ impl PairPotential for Yukawa {
             e * (kr * kr + 2.0 * kr + 2.0) / (r * r),
         ]
     }
+
+    /// LAMMPS `yukawa` has one κ for all pairs and no force shift: `lepton` is exact for all.
+    fn lepton(&self) -> Option<String> {
+        Some(format!("({})*exp(-({})*r)/r", self.a, self.kappa))
+    }
 }
 
-fn pair(p: &Params) -> Result<(Box<dyn PairPotential>, f64)> {
+fn pair(p: &Params) -> Result<(Yukawa, f64)> {
     p.only(&["A", "kappa", "cutoff"])?;
     let y = Yukawa {
         a: p.get("A")?,
         kappa: p.get("kappa")?,
     };
-    Ok((Box::new(y), p.positive("cutoff")?))
+    Ok((y, p.positive("cutoff")?))
 }
 
 pub fn build(spec: &ModelSpec) -> Result<Box<dyn Interaction>> {
