@@ -217,8 +217,8 @@ mod tests {
         assert_eq!(g.len(), 200);
         // bit for bit the midpoints numpy wrote for the reference dataset,
         // (linspace(0, 5, 201)[:-1] + linspace(0, 5, 201)[1:]) / 2, and linspace(0, 72, 101)'s
-        let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../fixtures/dataset-ka2d");
+        let fixture =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/dataset-ka2d");
         let want = crate::read_npy_1d(&fixture.join("grid_r.npy")).unwrap();
         assert_eq!(g.points, want.to_vec());
         let w = Grid::linspace(Quantity::Omega, "", 0.0, 72.0, 100, Binning::Histogram).unwrap();
