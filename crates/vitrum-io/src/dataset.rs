@@ -292,23 +292,38 @@ impl Dataset {
             }
             write_npy(&path, data)?;
         }
-        if let Some(b) = features
-            .iter()
-            .find(|b| b.entry.kind == FeatureKind::TotalRdf)
-        {
-            write_npy(
-                &dir.join(GRID_R),
-                &Array1::from(b.entry.grid.points.clone()),
-            )?;
-        }
-        if let Some(b) = targets
-            .iter()
-            .find(|b| b.entry.kind == TargetKind::VdosHistogram)
-        {
-            write_npy(
-                &dir.join(GRID_OMEGA),
-                &Array1::from(b.entry.grid.points.clone()),
-            )?;
+        // the default blocks' grids for older readers; without the block, its stale files go
+        // (an older reader then finds no dataset rather than mismatched arrays)
+        let defaults = [
+            (
+                features
+                    .iter()
+                    .find(|b| b.entry.kind == FeatureKind::TotalRdf)
+                    .map(|b| &b.entry.grid),
+                FEATURES,
+                GRID_R,
+            ),
+            (
+                targets
+                    .iter()
+                    .find(|b| b.entry.kind == TargetKind::VdosHistogram)
+                    .map(|b| &b.entry.grid),
+                TARGETS,
+                GRID_OMEGA,
+            ),
+        ];
+        for (grid, data_file, grid_file) in defaults {
+            match grid {
+                Some(g) => write_npy(&dir.join(grid_file), &Array1::from(g.points.clone()))?,
+                None => {
+                    for f in [data_file, grid_file] {
+                        let path = dir.join(f);
+                        if path.exists() {
+                            std::fs::remove_file(&path).map_err(|e| IoError::os(&path, e))?;
+                        }
+                    }
+                }
+            }
         }
         if let Some(e) = eigenvalues {
             if e.nrows() != manifest.n_samples {

@@ -157,6 +157,7 @@ fn a_generated_dataset_is_featurized_through_the_registry() {
         .collect();
     assert_eq!(kinds, vec!["total-rdf", "partial-rdf"]);
     assert_eq!(meta["features"][0]["grid"]["edges"][60], 3.0);
+    assert_eq!(meta["features"][0]["params"]["normalization"], "exact");
 
     succeed(vitrum().args(["featurize", "-q"]).arg(&data).args([
         "--feature",
@@ -190,6 +191,9 @@ fn a_generated_dataset_is_featurized_through_the_registry() {
             assert!((r[k] * w.points[k] - h[k]).abs() <= 1e-12 * h[k].max(1.0));
         }
     }
+    // without a total-rdf block the reference-layout files of the old one are gone
+    assert!(!data.join("features.npy").exists() && !data.join("grid_r.npy").exists());
+    assert!(data.join("targets.npy").exists());
     // the records survive featurizing
     assert_eq!(d.manifest.samples.len(), 4);
     assert_eq!(d.manifest.samples[2].seed, Some(1002));

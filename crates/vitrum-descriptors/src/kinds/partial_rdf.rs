@@ -1,6 +1,6 @@
 //! `partial-rdf`: every partial g_ab(r), a ≤ b, as one block with channels a-b.
 
-use super::total_rdf::RdfSettings;
+use super::total_rdf::{RdfSettings, normalization_name};
 use crate::descriptor::{Context, Descriptor, Params, Registration, parse_params};
 use crate::error::Result;
 use crate::rdf::{RdfParams, rdf};
@@ -41,7 +41,7 @@ impl Descriptor for PartialRdf {
     }
     fn params(&self) -> serde_json::Value {
         serde_json::json!({"r_max": self.params.r_max(), "bins": self.params.bins(),
-            "normalization": format!("{:?}", self.params.normalization())})
+            "normalization": normalization_name(self.params.normalization())})
     }
     fn compute(&self, config: &Configuration) -> Result<Vec<f64>> {
         let r = rdf(config, &self.params)?;

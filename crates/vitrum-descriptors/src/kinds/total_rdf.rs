@@ -50,6 +50,14 @@ impl RdfSettings {
     }
 }
 
+/// The parameter value naming a normalization (`exact`, `lammps`), as `normalization` takes it.
+pub fn normalization_name(n: Normalization) -> &'static str {
+    match n {
+        Normalization::Exact => "exact",
+        Normalization::LammpsExcludeSelf => "lammps",
+    }
+}
+
 #[derive(Debug)]
 pub struct TotalRdf {
     params: RdfParams,
@@ -71,7 +79,7 @@ impl Descriptor for TotalRdf {
     }
     fn params(&self) -> serde_json::Value {
         serde_json::json!({"r_max": self.params.r_max(), "bins": self.params.bins(),
-            "normalization": format!("{:?}", self.params.normalization())})
+            "normalization": normalization_name(self.params.normalization())})
     }
     fn compute(&self, config: &Configuration) -> Result<Vec<f64>> {
         Ok(rdf(config, &self.params)?.g)
