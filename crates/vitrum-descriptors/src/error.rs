@@ -4,7 +4,8 @@
 pub enum DescriptorError {
     #[error(
         "r_max = {r_max} is larger than half the smallest perpendicular cell width ({limit:.6}); \
-         pairs would be counted through two periodic images. Use --r-max {limit:.4} or less, or a larger cell"
+         pairs would be counted through two periodic images. Use r_max {limit:.4} or less \
+         (--r-max, or r_max in a study's [features] or [data.grids]), or a larger cell"
     )]
     RMaxTooLarge { r_max: f64, limit: f64 },
 

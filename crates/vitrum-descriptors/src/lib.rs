@@ -4,15 +4,19 @@
 //!
 //! Following freud, each computation keeps its validated parameters apart from its results, and
 //! the neighbour search ([`neighbors::CellList`]) is one shared piece that every pair-based
-//! computation uses.
+//! computation uses. Every descriptor a dataset or study can name is registered in
+//! [`descriptor::DESCRIPTORS`].
 
 pub mod bond_angles;
+pub mod descriptor;
 pub mod error;
+pub mod kinds;
 pub mod neighbors;
 pub mod rdf;
 pub mod structure_factor;
 
 pub use bond_angles::{BondAngleDistribution, PairCutoffs, bond_angles};
+pub use descriptor::{Context, DESCRIPTORS, Descriptor, Params, Registration};
 pub use error::{DescriptorError, Result};
 pub use neighbors::{CellList, Pair};
 pub use rdf::{
@@ -20,5 +24,6 @@ pub use rdf::{
     species_pairs,
 };
 pub use structure_factor::{
-    QGrid, StructureFactor, Window, structure_factor_direct, structure_factor_from_rdf,
+    QGrid, StructureFactor, Window, structure_factor_direct, structure_factor_from_g,
+    structure_factor_from_rdf,
 };

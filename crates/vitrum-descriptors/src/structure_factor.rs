@@ -43,6 +43,14 @@ impl QGrid {
         self.q_max / self.bins as f64
     }
 
+    pub fn q_max(&self) -> f64 {
+        self.q_max
+    }
+
+    pub fn bins(&self) -> usize {
+        self.bins
+    }
+
     pub fn centers(&self) -> Vec<f64> {
         (0..self.bins)
             .map(|k| (k as f64 + 0.5) * self.dq())
@@ -63,12 +71,39 @@ pub struct StructureFactor {
 /// S(q) from a total g(r) (any number of frames averaged).
 pub fn structure_factor_from_rdf(rdf: &RdfResult, grid: &QGrid, window: Window) -> StructureFactor {
     let rho: f64 = rdf.densities.iter().sum();
-    let dr = rdf.params.dr();
-    let r_max = rdf.params.r_max();
-    let weights: Vec<f64> = rdf
-        .r
+    let s = structure_factor_from_g(
+        &rdf.r,
+        &rdf.g,
+        rdf.params.dr(),
+        rdf.params.r_max(),
+        rho,
+        rdf.dim,
+        grid,
+        window,
+    );
+    StructureFactor {
+        q: grid.centers(),
+        s,
+        counts: None,
+    }
+}
+
+/// S(q) at `grid`'s points from g on uniform bins of width `dr` up to `r_max` (midpoints `r`),
+/// number density `rho`: the transform of [`structure_factor_from_rdf`] for a g(r) stored in a
+/// dataset without its structures.
+pub fn structure_factor_from_g(
+    r: &[f64],
+    g: &[f64],
+    dr: f64,
+    r_max: f64,
+    rho: f64,
+    dim: Dim,
+    grid: &QGrid,
+    window: Window,
+) -> Vec<f64> {
+    let weights: Vec<f64> = r
         .iter()
-        .zip(&rdf.g)
+        .zip(g)
         .map(|(&r, &g)| {
             let w = match window {
                 Window::None => 1.0,
@@ -77,24 +112,22 @@ pub fn structure_factor_from_rdf(rdf: &RdfResult, grid: &QGrid, window: Window) 
                     x.sin() / x
                 }
             };
-            let measure = match rdf.dim {
+            let measure = match dim {
                 Dim::Two => 2.0 * PI * r,
                 Dim::Three => 4.0 * PI * r * r,
             };
             rho * measure * (g - 1.0) * w * dr
         })
         .collect();
-    let q = grid.centers();
-    let s = q
+    grid.centers()
         .iter()
         .map(|&q| {
-            1.0 + rdf
-                .r
+            1.0 + r
                 .iter()
                 .zip(&weights)
                 .map(|(&r, &w)| {
                     let x = q * r;
-                    let kernel = match rdf.dim {
+                    let kernel = match dim {
                         Dim::Two => libm::j0(x),
                         Dim::Three => x.sin() / x,
                     };
@@ -102,8 +135,7 @@ pub fn structure_factor_from_rdf(rdf: &RdfResult, grid: &QGrid, window: Window) 
                 })
                 .sum::<f64>()
         })
-        .collect();
-    StructureFactor { q, s, counts: None }
+        .collect()
 }
 
 /// S(q) = (1/N)|Σ_j exp(i q·r_j)|², averaged over every allowed q = 2π H⁻ᵀ n (n integer,

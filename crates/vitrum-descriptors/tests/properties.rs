@@ -211,7 +211,10 @@ fn bad_parameters_are_refused_with_typed_errors() {
     let c = ideal_gas(50, Cell::orthorhombic([4.0, 4.0, 4.0]), Dim::Three, 3);
     let err = rdf(&c, &RdfParams::new(2.5, 10).unwrap()).unwrap_err();
     assert!(matches!(err, DescriptorError::RMaxTooLarge { .. }));
-    assert!(err.to_string().contains("--r-max 2.0000"), "{err}");
+    assert!(
+        err.to_string().contains("r_max 2.0000 or less (--r-max"),
+        "{err}"
+    );
 }
 
 #[test]

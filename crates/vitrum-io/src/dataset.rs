@@ -1,22 +1,37 @@
-//! The dataset directory: structures and spectra of many samples, in the layout of the reference
-//! datasets (`reference/dataset-ka2d`), read as they are.
+//! The dataset directory: structures, eigenvalues and feature/target blocks of many samples,
+//! described by a typed, versioned manifest ([`Manifest`], `meta.json`).
 //!
 //! ```text
-//! DIR/meta.json            manifest: protocol, grids, per-sample records ("samples": [...])
-//! DIR/features.npy         float64 [S, n_r]   total g(r)
-//! DIR/targets.npy          float64 [S, n_ω]   VDOS histogram
-//! DIR/grid_r.npy           float64 [n_r]      bin midpoints
-//! DIR/grid_omega.npy       float64 [n_ω]      bin midpoints
-//! DIR/eigenvalues.npy      float64 [S, dN]    ascending (optional)
-//! DIR/samples/NNNN.dump    structures (optional)
-//! DIR/samples/NNNN.json    per-sample record written by vitrum when the sample is finished
-//! DIR/samples/NNNN.eig.npy per-sample eigenvalues written by vitrum
+//! DIR/meta.json                  manifest (format_version 2): dim, units, species, composition,
+//!                                masses, potential (as data), protocol, per-sample records, and
+//!                                the blocks below, each with its kind, Grid and channels
+//! DIR/features.npy               float64 [S, n_r]   total g(r)        (feature block total-rdf)
+//! DIR/targets.npy                float64 [S, n_ω]   VDOS histogram    (target block vdos-histogram)
+//! DIR/features/<kind>.npy        float64 [S, C·n]   other feature blocks (partial-rdf, sq, ...),
+//!                                channel-major columns (channel c, point k at c·n + k)
+//! DIR/targets/<kind>.npy         float64 [S, n]     other target blocks
+//! DIR/grid_r.npy, grid_omega.npy float64 [n]        midpoints of the two default grids (older
+//!                                                   readers; the manifest holds every Grid)
+//! DIR/eigenvalues.npy            float64 [S, dN]    ascending (optional)
+//! DIR/samples/NNNN.dump          structures (optional)
+//! DIR/samples/NNNN.json          per-sample record written by the generator
+//! DIR/samples/NNNN.eig.npy       per-sample eigenvalues written by the generator
 //! ```
-//! Every file is written atomically (temporary file, then rename).
+//!
+//! Older directories still load (the legacy reader, [`legacy`]): the reference layout
+//! (`fixtures/dataset-ka2d`: features.npy = total g, targets.npy = VDOS histogram, grid_r.npy,
+//! grid_omega.npy, a free-form meta.json, optional `features_partials.npy` [S, P, n_r]) and the
+//! directories vitrum wrote before format 2 are mapped onto the same manifest (units "lj" when
+//! the meta names none; dim from the meta, never guessed). A record that does not read is an
+//! error naming the sample. Every file is written atomically (temporary file, then rename).
 
+pub mod legacy;
+
+use crate::Dim;
 use crate::atomic::write_atomically;
 use crate::error::{IoError, Result};
-use crate::table::{read_npy_1d, read_npy_2d, write_npy};
+use crate::manifest::{BlockEntry, FORMAT_VERSION, FeatureKind, Manifest, TargetKind};
+use crate::table::{read_npy_2d, write_npy};
 use ndarray::{Array1, Array2};
 use std::path::{Path, PathBuf};
 
@@ -26,6 +41,7 @@ pub const TARGETS: &str = "targets.npy";
 pub const GRID_R: &str = "grid_r.npy";
 pub const GRID_OMEGA: &str = "grid_omega.npy";
 pub const EIGENVALUES: &str = "eigenvalues.npy";
+pub const PARTIALS_LEGACY: &str = "features_partials.npy";
 pub const SAMPLES: &str = "samples";
 
 /// `DIR/samples/NNNN.<ext>` (four digits, more when needed).
@@ -33,7 +49,62 @@ pub fn sample_path(dir: &Path, index: usize, ext: &str) -> PathBuf {
     dir.join(SAMPLES).join(format!("{index:04}.{ext}"))
 }
 
-/// The arrays of a dataset.
+/// Where a feature block of this kind is stored (total g keeps the reference file name).
+pub fn feature_file(kind: &FeatureKind) -> String {
+    match kind {
+        FeatureKind::TotalRdf => FEATURES.into(),
+        k => format!("features/{}.npy", k.name()),
+    }
+}
+
+/// Where a target block of this kind is stored (the histogram keeps the reference file name).
+pub fn target_file(kind: &TargetKind) -> String {
+    match kind {
+        TargetKind::VdosHistogram => TARGETS.into(),
+        k => format!("targets/{}.npy", k.label()),
+    }
+}
+
+/// A block: its manifest entry and its values, one row per sample.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Block<K> {
+    pub entry: BlockEntry<K>,
+    pub data: Array2<f64>,
+}
+
+pub type FeatureBlock = Block<FeatureKind>;
+pub type TargetBlock = Block<TargetKind>;
+
+impl<K> Block<K> {
+    /// Checks the block's shape against its entry and the sample count.
+    pub fn check(&self, dir: &Path, n_samples: usize) -> Result<()> {
+        let path = dir.join(&self.entry.file);
+        if self.data.nrows() != n_samples {
+            return Err(bad(
+                &path,
+                format!(
+                    "{} rows, but the dataset has {n_samples} samples",
+                    self.data.nrows()
+                ),
+            ));
+        }
+        if self.data.ncols() != self.entry.columns() {
+            return Err(bad(
+                &path,
+                format!(
+                    "{} columns, but its grid has {} points × {} channel(s)",
+                    self.data.ncols(),
+                    self.entry.grid.len(),
+                    self.entry.channels.len().max(1)
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The two default arrays of a dataset (total g(r) and the VDOS histogram, or the first blocks
+/// when a dataset lacks them), as the regression commands take them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DatasetArrays {
     pub features: Array2<f64>,
@@ -47,21 +118,65 @@ pub struct DatasetArrays {
 #[derive(Debug, Clone)]
 pub struct Dataset {
     pub dir: PathBuf,
+    pub manifest: Manifest,
+    /// `meta.json` as written (`Null` when absent), for what a generator recorded beyond the
+    /// manifest.
     pub meta: serde_json::Value,
+    pub features: Vec<FeatureBlock>,
+    pub targets: Vec<TargetBlock>,
     pub arrays: DatasetArrays,
 }
 
-fn bad(path: &Path, message: String) -> IoError {
+pub(crate) fn bad(path: &Path, message: String) -> IoError {
     IoError::Dataset {
         path: path.to_path_buf(),
         message,
     }
 }
 
+/// Parses `meta.json`'s per-sample records one by one, so that a bad one is named.
+pub(crate) fn parse_records(
+    meta_path: &Path,
+    samples: Option<&serde_json::Value>,
+    map: impl Fn(
+        usize,
+        &serde_json::Value,
+    ) -> std::result::Result<crate::manifest::SampleRecord, String>,
+) -> Result<Vec<crate::manifest::SampleRecord>> {
+    let Some(samples) = samples else {
+        return Ok(Vec::new());
+    };
+    let list = samples
+        .as_array()
+        .ok_or_else(|| bad(meta_path, "\"samples\" is not a list of records".into()))?;
+    list.iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let rec = map(i, v).map_err(|e| {
+                bad(
+                    meta_path,
+                    format!(
+                        "samples[{i}] (sample {i:04}) does not read: {e}; fix or remove the record"
+                    ),
+                )
+            })?;
+            if rec.index != i {
+                return Err(bad(
+                    meta_path,
+                    format!(
+                        "samples[{i}] has index {}; records must be in index order 0, 1, ...",
+                        rec.index
+                    ),
+                ));
+            }
+            Ok(rec)
+        })
+        .collect()
+}
+
 impl Dataset {
-    /// Reads `dir` and checks that the shapes agree with each other and with `meta.json`.
-    /// The manifest is optional (`Null` when absent), so that four arrays written by any tool
-    /// make a dataset; it is checked when present.
+    /// Reads `dir`: a format-2 manifest and its blocks, or an older directory through the legacy
+    /// reader. Shapes are checked against each other and the manifest.
     pub fn read(dir: &Path) -> Result<Dataset> {
         if !dir.is_dir() {
             return Err(IoError::not_found(dir));
@@ -72,51 +187,237 @@ impl Dataset {
         } else {
             serde_json::Value::Null
         };
-        let features = read_npy_2d(&dir.join(FEATURES))?;
-        let targets = read_npy_2d(&dir.join(TARGETS))?;
-        let grid_r = read_npy_1d(&dir.join(GRID_R))?;
-        let grid_omega = read_npy_1d(&dir.join(GRID_OMEGA))?;
+        let version = meta.get("format_version");
+        let (manifest, features, targets) = match version {
+            None => legacy::read(dir, &meta)?,
+            Some(v) => {
+                let v = v.as_u64().ok_or_else(|| {
+                    bad(&meta_path, format!("format_version is {v}, not a number"))
+                })?;
+                if v != FORMAT_VERSION as u64 {
+                    return Err(bad(
+                        &meta_path,
+                        format!(
+                            "format_version {v}, but this vitrum reads version {FORMAT_VERSION} \
+                             (and unversioned older layouts); use the vitrum that wrote it"
+                        ),
+                    ));
+                }
+                read_current(dir, &meta)?
+            }
+        };
         let eig_path = dir.join(EIGENVALUES);
         let eigenvalues = if eig_path.exists() {
-            Some(read_npy_2d(&eig_path)?)
+            let e = read_npy_2d(&eig_path)?;
+            if e.nrows() != manifest.n_samples {
+                return Err(bad(
+                    &eig_path,
+                    format!(
+                        "{} rows, but the dataset has {} samples",
+                        e.nrows(),
+                        manifest.n_samples
+                    ),
+                ));
+            }
+            Some(e)
         } else {
             None
         };
-        let arrays = DatasetArrays {
-            features,
-            targets,
-            grid_r,
-            grid_omega,
-            eigenvalues,
-        };
-        arrays.check(dir)?;
-        if let Some(n) = meta.get("n_samples").and_then(|v| v.as_u64())
-            && n as usize != arrays.n_samples()
-        {
-            return Err(bad(
-                &dir.join(META),
-                format!(
-                    "n_samples is {n} but {} holds {} rows",
-                    FEATURES,
-                    arrays.n_samples()
-                ),
-            ));
-        }
+        let arrays = default_arrays(dir, &features, &targets, eigenvalues)?;
         Ok(Dataset {
             dir: dir.to_path_buf(),
+            manifest,
             meta,
+            features,
+            targets,
             arrays,
         })
     }
 
     pub fn n_samples(&self) -> usize {
-        self.arrays.n_samples()
+        self.manifest.n_samples
+    }
+
+    /// The dimension, which only a manifest can tell.
+    pub fn dim(&self) -> Result<Dim> {
+        Dim::from_usize(self.manifest.dim).ok_or_else(|| {
+            bad(
+                &self.dir.join(META),
+                format!(
+                    "the dimension is unknown (dim = {}); a meta.json with \"dim\": 2 or 3 is needed",
+                    self.manifest.dim
+                ),
+            )
+        })
+    }
+
+    pub fn feature(&self, kind: &FeatureKind) -> Option<&FeatureBlock> {
+        self.features.iter().find(|b| &b.entry.kind == kind)
+    }
+
+    pub fn target(&self, kind: &TargetKind) -> Option<&TargetBlock> {
+        self.targets.iter().find(|b| &b.entry.kind == kind)
     }
 
     /// The structure files present, by index (`samples/NNNN.<ext>`, any extension but json/npy).
     pub fn sample_files(&self) -> Result<Vec<(usize, PathBuf)>> {
         list_samples(&self.dir)
     }
+
+    /// Writes a format-2 dataset: every block in its file, the two default grids for older
+    /// readers, the eigenvalues, then `meta.json` (last, so a directory with a manifest is
+    /// complete). The manifest's block lists are replaced by the blocks given.
+    pub fn write(
+        dir: &Path,
+        mut manifest: Manifest,
+        features: &[FeatureBlock],
+        targets: &[TargetBlock],
+        eigenvalues: Option<&Array2<f64>>,
+    ) -> Result<()> {
+        manifest.format_version = FORMAT_VERSION;
+        for b in features {
+            b.check(dir, manifest.n_samples)?;
+        }
+        for b in targets {
+            b.check(dir, manifest.n_samples)?;
+        }
+        for (file, data) in features
+            .iter()
+            .map(|b| (&b.entry.file, &b.data))
+            .chain(targets.iter().map(|b| (&b.entry.file, &b.data)))
+        {
+            let path = dir.join(file);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| IoError::os(parent, e))?;
+            }
+            write_npy(&path, data)?;
+        }
+        // the default blocks' grids for older readers; without the block, its stale files go
+        // (an older reader then finds no dataset rather than mismatched arrays)
+        let defaults = [
+            (
+                features
+                    .iter()
+                    .find(|b| b.entry.kind == FeatureKind::TotalRdf)
+                    .map(|b| &b.entry.grid),
+                FEATURES,
+                GRID_R,
+            ),
+            (
+                targets
+                    .iter()
+                    .find(|b| b.entry.kind == TargetKind::VdosHistogram)
+                    .map(|b| &b.entry.grid),
+                TARGETS,
+                GRID_OMEGA,
+            ),
+        ];
+        for (grid, data_file, grid_file) in defaults {
+            match grid {
+                Some(g) => write_npy(&dir.join(grid_file), &Array1::from(g.points.clone()))?,
+                None => {
+                    for f in [data_file, grid_file] {
+                        let path = dir.join(f);
+                        if path.exists() {
+                            std::fs::remove_file(&path).map_err(|e| IoError::os(&path, e))?;
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(e) = eigenvalues {
+            if e.nrows() != manifest.n_samples {
+                return Err(bad(
+                    &dir.join(EIGENVALUES),
+                    format!("{} rows for {} samples", e.nrows(), manifest.n_samples),
+                ));
+            }
+            write_npy(&dir.join(EIGENVALUES), e)?;
+        }
+        manifest.features = features.iter().map(|b| b.entry.clone()).collect();
+        manifest.targets = targets.iter().map(|b| b.entry.clone()).collect();
+        let value = serde_json::to_value(&manifest).expect("a manifest serialises");
+        write_json(&dir.join(META), &value)
+    }
+}
+
+fn read_current(
+    dir: &Path,
+    meta: &serde_json::Value,
+) -> Result<(Manifest, Vec<FeatureBlock>, Vec<TargetBlock>)> {
+    let meta_path = dir.join(META);
+    let records = parse_records(&meta_path, meta.get("samples"), |_, v| {
+        serde_json::from_value(v.clone()).map_err(|e| e.to_string())
+    })?;
+    let mut rest = meta.clone();
+    if let Some(m) = rest.as_object_mut() {
+        m.remove("samples");
+    }
+    let mut manifest: Manifest = serde_json::from_value(rest)
+        .map_err(|e| bad(&meta_path, format!("not a valid manifest: {e}")))?;
+    manifest.samples = records;
+    if !manifest.samples.is_empty() && manifest.samples.len() != manifest.n_samples {
+        return Err(bad(
+            &meta_path,
+            format!(
+                "n_samples is {} but {} sample records are listed",
+                manifest.n_samples,
+                manifest.samples.len()
+            ),
+        ));
+    }
+    let features = manifest
+        .features
+        .iter()
+        .map(|e| load_block(dir, e, manifest.n_samples))
+        .collect::<Result<_>>()?;
+    let targets = manifest
+        .targets
+        .iter()
+        .map(|e| load_block(dir, e, manifest.n_samples))
+        .collect::<Result<_>>()?;
+    Ok((manifest, features, targets))
+}
+
+fn load_block<K: Clone>(dir: &Path, entry: &BlockEntry<K>, n: usize) -> Result<Block<K>> {
+    let block = Block {
+        entry: entry.clone(),
+        data: read_npy_2d(&dir.join(&entry.file))?,
+    };
+    block.check(dir, n)?;
+    Ok(block)
+}
+
+fn default_arrays(
+    dir: &Path,
+    features: &[FeatureBlock],
+    targets: &[TargetBlock],
+    eigenvalues: Option<Array2<f64>>,
+) -> Result<DatasetArrays> {
+    let f = features
+        .iter()
+        .find(|b| b.entry.kind == FeatureKind::TotalRdf)
+        .or(features.first())
+        .ok_or_else(|| bad(&dir.join(META), "the dataset lists no feature block".into()))?;
+    let t = targets
+        .iter()
+        .find(|b| b.entry.kind == TargetKind::VdosHistogram)
+        .or(targets.first())
+        .ok_or_else(|| bad(&dir.join(META), "the dataset lists no target block".into()))?;
+    Ok(DatasetArrays {
+        features: f.data.clone(),
+        targets: t.data.clone(),
+        grid_r: repeated_points(&f.entry),
+        grid_omega: repeated_points(&t.entry),
+        eigenvalues,
+    })
+}
+
+/// One point per column: a multi-channel block's columns are channel × point, so its grid
+/// repeats per channel.
+fn repeated_points<K>(b: &BlockEntry<K>) -> Array1<f64> {
+    let c = b.channels.len().max(1);
+    Array1::from_iter((0..c).flat_map(|_| b.grid.points.iter().copied()))
 }
 
 impl DatasetArrays {
@@ -164,7 +465,8 @@ impl DatasetArrays {
         Ok(())
     }
 
-    /// Writes the arrays into `dir` (each atomically).
+    /// Writes the arrays into `dir` in the reference layout (each atomically), without a
+    /// manifest: what any tool can write and the legacy reader reads.
     pub fn write(&self, dir: &Path) -> Result<()> {
         self.check(dir)?;
         write_npy(&dir.join(FEATURES), &self.features)?;
@@ -221,101 +523,4 @@ pub fn write_json(path: &Path, value: &serde_json::Value) -> Result<()> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use ndarray::array;
-
-    fn tiny() -> DatasetArrays {
-        DatasetArrays {
-            features: array![[0.0, 1.0, 2.0], [0.5, 1.5, 2.5]],
-            targets: array![[0.25, 0.75], [0.5, 0.5]],
-            grid_r: array![0.5, 1.5, 2.5],
-            grid_omega: array![1.0, 3.0],
-            eigenvalues: Some(array![[0.0, 1.0], [0.0, 4.0]]),
-        }
-    }
-
-    #[test]
-    fn a_written_dataset_reads_back_bit_for_bit() {
-        let dir = tempfile::tempdir().unwrap();
-        let a = tiny();
-        a.write(dir.path()).unwrap();
-        write_json(
-            &dir.path().join(META),
-            &serde_json::json!({"n_samples": 2, "samples": [{"index": 0}, {"index": 1}]}),
-        )
-        .unwrap();
-        std::fs::create_dir_all(dir.path().join(SAMPLES)).unwrap();
-        for i in [1usize, 0] {
-            std::fs::write(sample_path(dir.path(), i, "dump"), "x").unwrap();
-            std::fs::write(sample_path(dir.path(), i, "json"), "{}").unwrap();
-        }
-        std::fs::write(dir.path().join(SAMPLES).join(".vitrum-partial-x"), "").unwrap();
-        let d = Dataset::read(dir.path()).unwrap();
-        assert_eq!(d.arrays, a);
-        assert_eq!(d.n_samples(), 2);
-        let files = d.sample_files().unwrap();
-        assert_eq!(
-            files.iter().map(|f| f.0).collect::<Vec<_>>(),
-            vec![0, 1],
-            "{files:?}"
-        );
-        assert!(files[0].1.ends_with("samples/0000.dump"));
-    }
-
-    #[test]
-    fn inconsistent_shapes_and_counts_are_errors_naming_the_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut a = tiny();
-        a.grid_omega = array![1.0];
-        assert!(
-            a.write(dir.path())
-                .unwrap_err()
-                .to_string()
-                .contains(GRID_OMEGA)
-        );
-        let a = tiny();
-        a.write(dir.path()).unwrap();
-        write_json(&dir.path().join(META), &serde_json::json!({"n_samples": 3})).unwrap();
-        let e = Dataset::read(dir.path()).unwrap_err().to_string();
-        assert!(e.contains("n_samples is 3"), "{e}");
-        assert!(Dataset::read(&dir.path().join("nope")).is_err());
-        assert!(matches!(e_kind(&a, dir.path()), IoError::Dataset { .. }));
-    }
-
-    fn e_kind(a: &DatasetArrays, dir: &Path) -> IoError {
-        let mut b = a.clone();
-        b.targets = array![[0.25, 0.75]];
-        b.check(dir).unwrap_err()
-    }
-
-    #[test]
-    fn a_dataset_without_manifest_reads_with_null_meta() {
-        let dir = tempfile::tempdir().unwrap();
-        tiny().write(dir.path()).unwrap();
-        let d = Dataset::read(dir.path()).unwrap();
-        assert!(d.meta.is_null());
-        assert_eq!(d.n_samples(), 2);
-    }
-
-    #[test]
-    fn the_reference_dataset_fixture_reads_as_it_is() {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/dataset-ka2d");
-        if !dir.join(META).exists() {
-            eprintln!("skipped: {} absent", dir.display());
-            return;
-        }
-        let d = Dataset::read(&dir).unwrap();
-        assert_eq!(d.n_samples(), 150);
-        assert_eq!(d.arrays.features.ncols(), 200);
-        assert_eq!(d.arrays.targets.ncols(), 100);
-        // grids are bin midpoints of linspace(0, 5, 201) and linspace(0, 72, 101)
-        assert!((d.arrays.grid_r[0] - 0.0125).abs() < 1e-15);
-        assert!((d.arrays.grid_omega[99] - 71.64).abs() < 1e-12);
-        assert_eq!(d.meta["samples"].as_array().unwrap().len(), 150);
-        // each target row is a density on a grid of width 0.72: it integrates to 1
-        for row in d.arrays.targets.rows() {
-            assert!((row.sum() * 0.72 - 1.0).abs() < 1e-12);
-        }
-    }
-}
+mod tests;

@@ -1,7 +1,8 @@
 //! Input and output for vitrum: periodic configurations read through chemfiles (LAMMPS dump and
 //! data, XYZ and extended XYZ, and every other format chemfiles reads), writers for LAMMPS dumps
-//! and extended XYZ, and numeric tables (NPY, CSV). Every error names the file it is about, and
-//! every output is written atomically.
+//! and extended XYZ, numeric tables (NPY, CSV), and the dataset directory with its typed,
+//! versioned manifest ([`Manifest`]), feature/target blocks by kind and the one [`Grid`] type.
+//! Every error names the file it is about, and every output is written atomically.
 
 pub mod atomic;
 pub mod cell;
@@ -9,6 +10,8 @@ pub mod configuration;
 pub mod dataset;
 pub mod error;
 pub mod frames;
+pub mod grid;
+pub mod manifest;
 pub mod read;
 pub mod table;
 pub mod write;
@@ -16,9 +19,14 @@ pub mod write;
 pub use atomic::write_atomically;
 pub use cell::{Cell, Dim};
 pub use configuration::{Configuration, Species};
-pub use dataset::{Dataset, DatasetArrays};
+pub use dataset::{Block, Dataset, DatasetArrays, FeatureBlock, TargetBlock};
 pub use error::{IoError, Result};
 pub use frames::FrameSelection;
+pub use grid::{Binning, Grid, Quantity};
+pub use manifest::{
+    BlockEntry, FeatureKind, Manifest, PotentialFormat, PotentialSpec, SampleRecord, TargetKind,
+    UnitSystem,
+};
 pub use read::{
     ConfigurationReader, DimSource, ReadOptions, read_configuration, read_configurations,
     resolve_format,

@@ -1,7 +1,7 @@
 //! Times a native KA 2D dataset like the reference (N = 512, ρ ∈ [1.1, 1.35], quench 300–30000
-//! steps, log): `cargo run --release -p vitrum-sim --example dataset -- SAMPLES OUT_DIR`.
+//! steps, log), samples only (no features): `cargo run --release -p vitrum-sim --example dataset -- SAMPLES OUT_DIR`.
 use std::time::Instant;
-use vitrum_sim::dataset::{GenerateSettings, Grids, Vary, generate};
+use vitrum_sim::dataset::{GenerateSettings, Vary, generate};
 use vitrum_sim::{NativeSampler, Protocol};
 
 fn main() {
@@ -13,12 +13,6 @@ fn main() {
         samples,
         seed: 1000,
         vary: Vary::parse_list("density=1.1..1.35,quench=300..30000:log").unwrap(),
-        grids: Grids {
-            r_max: Some(5.0),
-            r_bins: Some(200),
-            omega_max: Some(72.0),
-            omega_bins: Some(100),
-        },
     };
     let t = Instant::now();
     let r = generate(out.as_ref(), &settings, &NativeSampler, &|_| {}).unwrap();

@@ -7,7 +7,7 @@
 //! 3D; deterministic for a seed and independent of the thread count) and [`LammpsSampler`] (the
 //! same protocol as a LAMMPS input, run by `lmp`, read back with its dynamical matrix; also
 //! potentials only LAMMPS has: the `tersoff-sic`, `eam-cuzral` and `amorphous-carbon-2d`
-//! presets). [`dataset`] generates resumable datasets of many samples in the reference layout.
+//! presets). [`dataset`] generates the samples of resumable datasets (the facade featurizes them).
 
 pub mod dataset;
 pub mod error;
@@ -20,9 +20,8 @@ pub mod md;
 pub mod protocol;
 pub mod rng;
 pub mod sampler;
-pub mod spectra;
 
-pub use dataset::{GenerateSettings, Grids, Vary};
+pub use dataset::{GenerateSettings, SampleRecord, Vary};
 pub use error::{Result, SimError};
 pub use lammps::LammpsSampler;
 pub use protocol::{Init, LAMMPS_ONLY, LammpsSettings, PRESETS, Protocol};

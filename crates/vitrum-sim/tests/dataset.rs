@@ -1,7 +1,8 @@
-//! Datasets: resumable generation, bit-identical to an uninterrupted run; featurize.
+//! Datasets: resumable generation, bit-identical to an uninterrupted run (featurizing is the
+//! facade's, tested in crates/vitrum/tests/dataset.rs).
 
 use std::path::Path;
-use vitrum_sim::dataset::{GenerateSettings, Grids, Vary, featurize, generate};
+use vitrum_sim::dataset::{GenerateSettings, SampleRecord, Vary, generate};
 use vitrum_sim::{NativeSampler, Protocol, SimError};
 
 fn settings(samples: usize) -> GenerateSettings {
@@ -15,12 +16,6 @@ fn settings(samples: usize) -> GenerateSettings {
         samples,
         seed: 1000,
         vary: Vary::parse_list("density=1.1..1.35,quench=100..1000:log").unwrap(),
-        grids: Grids {
-            r_max: Some(4.0),
-            r_bins: Some(80),
-            omega_max: None,
-            omega_bins: Some(50),
-        },
     }
 }
 
@@ -78,40 +73,27 @@ fn an_interrupted_run_resumes_to_the_same_bytes_as_an_uninterrupted_one() {
     for (x, y) in a.iter().zip(&b) {
         assert!(x.1 == y.1, "{} differs", x.0);
     }
-    // the layout reads back through vitrum-io, shapes as the reference
-    let d = vitrum_io::Dataset::read(full.path()).unwrap();
-    assert_eq!(d.arrays.features.dim(), (3, 80));
-    assert_eq!(d.arrays.targets.dim(), (3, 50));
-    assert_eq!(d.arrays.eigenvalues.as_ref().unwrap().dim(), (3, 256));
-    for row in d.arrays.targets.rows() {
-        let w = d.arrays.grid_omega[1] - d.arrays.grid_omega[0];
-        assert!((row.sum() * w - 1.0).abs() < 1e-12);
-    }
-    let samples = d.meta["samples"].as_array().unwrap();
-    assert_eq!(samples.len(), 3);
-    for (i, rec) in samples.iter().enumerate() {
-        assert_eq!(rec["seed"].as_u64().unwrap(), 1000 + i as u64);
-        assert!(rec["force_norm"].as_f64().unwrap() < 1e-10);
-        let rho = rec["protocol"]["density"].as_f64().unwrap();
+    // the records and eigenvalues read back
+    for i in 0..3 {
+        let rec = SampleRecord::read(full.path(), i).unwrap();
+        assert_eq!(rec.seed, 1000 + i as u64);
+        assert!(rec.force_norm < 1e-10);
+        let rho = rec.protocol.density;
         assert!((1.1..=1.35).contains(&rho));
-        assert!((rec["density_actual"].as_f64().unwrap() - rho).abs() < 1e-12);
+        assert!((rec.density_actual - rho).abs() < 1e-12);
+        let eig = vitrum_io::read_npy_1d(&full.path().join(format!("samples/{i:04}.eig.npy")));
+        assert_eq!(eig.unwrap().len(), 256);
+        let m = rec.to_manifest();
+        assert_eq!(
+            (m.index, m.seed, m.density),
+            (i, Some(1000 + i as u64), Some(rec.density_actual))
+        );
+        assert_eq!(m.extra["backend"], "native");
     }
-    // featurize on other grids rewrites features/targets only
-    featurize(
-        full.path(),
-        &Grids {
-            r_max: Some(3.0),
-            r_bins: Some(30),
-            omega_max: Some(80.0),
-            omega_bins: Some(20),
-        },
-    )
-    .unwrap();
-    let d2 = vitrum_io::Dataset::read(full.path()).unwrap();
-    assert_eq!(d2.arrays.features.dim(), (3, 30));
-    assert_eq!(d2.arrays.targets.dim(), (3, 20));
-    assert_eq!(d2.arrays.eigenvalues, d.arrays.eigenvalues);
-    assert_eq!(d2.meta["samples"], d.meta["samples"]);
+    // a corrupt record is an error naming the sample, not a silent skip
+    std::fs::write(full.path().join("samples/0001.json"), "{\"index\": 1}").unwrap();
+    let e = generate(full.path(), &s, &NativeSampler, &|_| {}).unwrap_err();
+    assert!(e.to_string().contains("sample 0001"), "{e}");
 }
 
 #[test]

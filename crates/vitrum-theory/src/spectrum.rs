@@ -143,8 +143,8 @@ pub fn gaussian(x: f64, sigma: f64) -> f64 {
     (-0.5 * (x / sigma).powi(2)).exp() / (sigma * (2.0 * std::f64::consts::PI).sqrt())
 }
 
-/// The VDOS of the positive modes on `grid`: a histogram (`sigma = None`, bin k holds
-/// edges[k] ≤ ω < edges[k+1]) or a sum of Gaussians of width σ evaluated at the midpoints.
+/// The VDOS of the positive modes on `grid`: a histogram (`sigma = None`, [`histogram_density`]'s
+/// bins: edges[k] ≤ ω < edges[k+1], the last closed) or a sum of Gaussians of width σ evaluated at the midpoints.
 /// Normalised by the number of positive modes, so it integrates to 1 when every mode lies on
 /// the grid (then equal to numpy's `histogram(..., density=True)`).
 pub fn vdos(
@@ -159,49 +159,110 @@ pub fn vdos(
             "no positive mode: nothing to put in a VDOS".into(),
         ));
     }
-    let n = omegas.len() as f64;
-    let w = grid.width();
+    let n = omegas.len();
     let centers = grid.centers();
-    let mut density = vec![0.0; grid.bins];
     let mut warnings = spectrum.warnings.clone();
-    match sigma {
+    let density = match sigma {
         None => {
-            let mut outside = 0usize;
-            for &om in &omegas {
-                let k = (om / w).floor();
-                if k >= 0.0 && (k as usize) < grid.bins {
-                    density[k as usize] += 1.0 / (n * w);
-                } else {
-                    outside += 1;
-                }
-            }
+            // the dataset histogram (numpy's bins), renormalised from the modes inside the
+            // grid to all positive modes, so that modes above the grid lower the integral
+            let inside = omegas
+                .iter()
+                .filter(|&&om| (0.0..=grid.max).contains(&om))
+                .count();
+            let outside = n - inside;
+            let scale = inside as f64 / n as f64;
+            let h = histogram_density(&omegas, grid.max, grid.bins);
             if outside > 0 {
                 warnings.push(format!(
                     "{outside} mode(s) above the grid maximum {} are not in the VDOS",
                     grid.max
                 ));
             }
+            h.into_iter().map(|v| v * scale).collect()
         }
-        Some(s) => {
-            if !(s.is_finite() && s > 0.0) {
-                return Err(TheoryError::Invalid(format!(
-                    "sigma must be positive, got {s}"
-                )));
-            }
-            for (k, c) in centers.iter().enumerate() {
-                density[k] = omegas.iter().map(|&om| gaussian(c - om, s)).sum::<f64>() / n;
-            }
-        }
-    }
+        Some(s) => broadened_density(&omegas, &centers, s)?,
+    };
     Ok(Vdos {
         grid,
         frequency: centers,
         density,
         sigma,
         units,
-        n_modes: omegas.len(),
+        n_modes: n,
         warnings,
     })
+}
+
+/// The frequencies of a dataset's VDOS targets (the reference convention): ω = √max(λ, 0) over
+/// `eigenvalues` sorted ascending with the `d` lowest (the translations) dropped.
+pub fn dataset_frequencies(eigenvalues: &[f64], d: usize) -> Vec<f64> {
+    let mut e = eigenvalues.to_vec();
+    e.sort_by(f64::total_cmp);
+    e.iter().skip(d).map(|&l| l.max(0.0).sqrt()).collect()
+}
+
+/// The one VDOS histogram of vitrum's datasets, `numpy.histogram(x, bins, range=(0, max),
+/// density=True)`: uniform bins on numpy.linspace edges, edges[k] ≤ x < edges[k+1], the last bin
+/// closed, values outside ignored, normalised by the count inside the range times the bin width
+/// (it integrates to 1 over the range). All zeros (numpy gives NaN) when nothing falls inside.
+pub fn histogram_density(x: &[f64], max: f64, bins: usize) -> Vec<f64> {
+    let edges = vitrum_io::grid::linspace_edges(0.0, max, bins);
+    let mut counts = vec![0u64; bins];
+    let norm = bins as f64 / max;
+    for &v in x {
+        if !(0.0..=max).contains(&v) {
+            continue;
+        }
+        // numpy's _search_sorted_inclusive fast path: index, then fix-ups against the edges
+        let mut k = ((v - 0.0) * norm) as usize;
+        if k == bins {
+            k -= 1;
+        }
+        if v < edges[k] {
+            k -= 1;
+        } else if v >= edges[k + 1] && k + 1 != bins {
+            k += 1;
+        }
+        counts[k] += 1;
+    }
+    let total: u64 = counts.iter().sum();
+    if total == 0 {
+        return vec![0.0; bins];
+    }
+    counts
+        .iter()
+        .zip(edges.windows(2))
+        .map(|(&c, w)| c as f64 / (total as f64 * (w[1] - w[0])))
+        .collect()
+}
+
+/// (1/n) Σ_n G_σ(x − x_n) at each point: the broadened density of `x` (the Gaussian VDOS).
+pub fn broadened_density(x: &[f64], points: &[f64], sigma: f64) -> Result<Vec<f64>> {
+    if !(sigma.is_finite() && sigma > 0.0) {
+        return Err(TheoryError::Invalid(format!(
+            "sigma must be positive, got {sigma}"
+        )));
+    }
+    if x.is_empty() {
+        return Err(TheoryError::Invalid(
+            "no mode: nothing to broaden into a VDOS".into(),
+        ));
+    }
+    let n = x.len() as f64;
+    Ok(points
+        .iter()
+        .map(|c| x.iter().map(|&om| gaussian(c - om, sigma)).sum::<f64>() / n)
+        .collect())
+}
+
+/// The reduced VDOS D(ω)/ω^(d−1) at `points` (flat at the Debye level).
+pub fn reduced_density(density: &[f64], points: &[f64], d: usize) -> Vec<f64> {
+    density
+        .iter()
+        .zip(points)
+        .map(|(&v, &w)| v / w.powi(d as i32 - 1))
+        .collect()
 }
 
 /// Participation ratio of each mode (columns of `vectors`, d·N rows in particle order):
@@ -263,6 +324,41 @@ mod tests {
         )
         .unwrap();
         assert!(v.density[15] > 0.0); // ν = 15.633 THz for λ = 1
+    }
+
+    #[test]
+    fn histogram_matches_numpy_rules() {
+        // numpy.histogram([0, 0.5, 1, 1, 2, 3.9, 4, 5], bins=4, range=(0, 4), density=True)
+        // counts [2, 2, 1, 2] over 7 values inside, width 1 → [2/7, 2/7, 1/7, 2/7]
+        let h = histogram_density(&[0.0, 0.5, 1.0, 1.0, 2.0, 3.9, 4.0, 5.0], 4.0, 4);
+        let want = [2.0 / 7.0, 2.0 / 7.0, 1.0 / 7.0, 2.0 / 7.0];
+        for (a, b) in h.iter().zip(want) {
+            assert!((a - b).abs() < 1e-15);
+        }
+        assert_eq!(histogram_density(&[9.0], 4.0, 4), vec![0.0; 4]);
+        assert_eq!(
+            dataset_frequencies(&[4.0, -1e-9, 9.0, 1e-10], 2),
+            vec![2.0, 3.0]
+        );
+        // reduced: D/ω in 2D
+        assert_eq!(reduced_density(&[2.0, 6.0], &[0.5, 1.5], 2), vec![4.0, 4.0]);
+        assert!(broadened_density(&[1.0], &[1.0], 0.0).is_err());
+    }
+
+    #[test]
+    fn targets_of_the_reference_dataset_are_reproduced_from_its_eigenvalues() {
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/dataset-ka2d");
+        let eig = vitrum_io::read_npy_2d(&dir.join("eigenvalues.npy")).unwrap();
+        let targets = vitrum_io::read_npy_2d(&dir.join("targets.npy")).unwrap();
+        assert_eq!(eig.dim(), (150, 1024));
+        for (row, want) in eig.rows().into_iter().zip(targets.rows()) {
+            let h = histogram_density(&dataset_frequencies(row.as_slice().unwrap(), 2), 72.0, 100);
+            // numpy's float64 histogram: same counts, same division; 1e-12 allows the last bit
+            for (a, b) in h.iter().zip(want) {
+                assert!((a - b).abs() < 1e-12, "{a} {b}");
+            }
+        }
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 pub mod blas;
 pub mod cli;
+pub mod dataset;
 pub mod pipeline;
 pub mod plots;
 pub mod progress;

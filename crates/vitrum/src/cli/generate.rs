@@ -1,10 +1,11 @@
 //! `vitrum generate`: a dataset of glass samples (vitrum-sim), natively or through LAMMPS.
 
+use crate::dataset::{GridRequest, Plan, assemble};
 use crate::progress;
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
-use vitrum_sim::dataset::{GenerateSettings, Grids, Vary, generate};
+use vitrum_sim::dataset::{GenerateSettings, Vary, generate};
 use vitrum_sim::{LammpsSampler, NativeSampler, Protocol, Sampler};
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -34,8 +35,8 @@ pub struct GridArgs {
 }
 
 impl GridArgs {
-    pub fn grids(&self) -> Grids {
-        Grids {
+    pub fn grids(&self) -> GridRequest {
+        GridRequest {
             r_max: self.r_max,
             r_bins: self.r_bins,
             omega_max: self.omega_max,
@@ -46,10 +47,11 @@ impl GridArgs {
 
 #[derive(Debug, Args)]
 #[command(after_help = "\
-Output (the reference dataset layout): DIR/samples/NNNN.dump (+ NNNN.json record, NNNN.eig.npy),
-features.npy [S, n_r] (total g(r)), targets.npy [S, n_ω] (VDOS histogram, density=True),
-grid_r.npy, grid_omega.npy, eigenvalues.npy [S, dN], meta.json. Rerunning the same command
-continues an interrupted run; finished samples are never rewritten.
+Output: DIR/samples/NNNN.dump (+ NNNN.json record, NNNN.eig.npy), features.npy [S, n_r] (total
+g(r)), features/partial-rdf.npy [S, P·n_r], targets.npy [S, n_ω] (VDOS histogram, density=True),
+grid_r.npy, grid_omega.npy, eigenvalues.npy [S, dN], meta.json (the typed manifest: units,
+species, potential, protocol, records, blocks). Other blocks: vitrum featurize. Rerunning the
+same command continues an interrupted run; finished samples are never rewritten.
 
 Examples:
   vitrum generate --system ka2d --samples 150 --seed 1000 \\
@@ -100,7 +102,6 @@ pub fn run(args: &GenerateArgs, quiet: bool) -> Result<()> {
             Some(v) => Vary::parse_list(v)?,
             None => Vec::new(),
         },
-        grids: args.grids.grids(),
     };
     let sampler: Box<dyn Sampler> = match args.backend {
         Backend::Native => Box::new(NativeSampler),
@@ -113,6 +114,13 @@ pub fn run(args: &GenerateArgs, quiet: bool) -> Result<()> {
     let report = generate(&args.out, &settings, sampler.as_ref(), &|_| bar.inc(1))
         .with_context(|| format!("generating {}", args.out.display()))?;
     bar.finish_and_clear();
+    assemble(
+        &args.out,
+        settings.samples,
+        &Plan::default_blocks(&args.grids.grids()),
+        Some(&settings),
+    )
+    .with_context(|| format!("featurizing {}", args.out.display()))?;
     if !quiet {
         eprintln!(
             "{}: {} sample(s) generated, {} already there{}",

@@ -1,6 +1,7 @@
 //! The data stage: an existing dataset as it is, or a dataset generated into the output directory.
 
 use super::study::{SamplerKind, Study};
+use crate::dataset::{Plan, Selected, assemble};
 use crate::progress;
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
@@ -32,7 +33,7 @@ pub fn obtain(study: &Study, out: &Path, quiet: bool) -> Result<Obtained> {
     if let Some(dir) = &study.data.dataset {
         let dataset = Dataset::read(dir).with_context(|| {
             format!(
-                "reading the dataset {} named in [data] (a directory with features.npy, targets.npy, grid_r.npy, grid_omega.npy)",
+                "reading the dataset {} named in [data] (a directory with meta.json and its blocks, or features.npy, targets.npy, grid_r.npy, grid_omega.npy)",
                 dir.display()
             )
         })?;
@@ -52,7 +53,6 @@ pub fn obtain(study: &Study, out: &Path, quiet: bool) -> Result<Obtained> {
             Some(v) => Vary::parse_list(v)?,
             None => Vec::new(),
         },
-        grids: study.data.grids,
     };
     let sampler: Box<dyn Sampler> = match study.data.backend {
         SamplerKind::Native => Box::new(NativeSampler),
@@ -66,7 +66,13 @@ pub fn obtain(study: &Study, out: &Path, quiet: bool) -> Result<Obtained> {
     let report = vitrum_sim::dataset::generate(&dir, &settings, sampler.as_ref(), &|_| bar.inc(1))
         .with_context(|| format!("generating the dataset {}", dir.display()))?;
     bar.finish_and_clear();
-    let dataset = Dataset::read(&dir)?;
+    let dataset = assemble(
+        &dir,
+        settings.samples,
+        &Plan::default_blocks(&study.data.grids),
+        Some(&settings),
+    )
+    .with_context(|| format!("featurizing the dataset {}", dir.display()))?;
     Ok(Obtained {
         dataset,
         generated: true,
@@ -76,7 +82,8 @@ pub fn obtain(study: &Study, out: &Path, quiet: bool) -> Result<Obtained> {
     })
 }
 
-/// Axis labels for r and ω in the dataset's unit system (`meta.json` "units").
+/// Axis labels of the features and targets, from the dataset's unit system and the grids of the
+/// blocks chosen.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AxisLabels {
     pub r: String,
@@ -87,23 +94,28 @@ pub struct AxisLabels {
 impl AxisLabels {
     /// Frequencies in a dataset are ω = √λ of the mass-weighted Hessian (the reference
     /// convention), so their unit follows from the energy, length and mass units.
-    pub fn of(dataset: &Dataset) -> AxisLabels {
-        let units = dataset
-            .meta
-            .get("units")
-            .and_then(|u| u.as_str())
-            .unwrap_or("")
-            .to_string();
-        let (r, omega) = match units.as_str() {
-            "lj" => ("r (σ)", "ω (τ⁻¹)"),
-            "metal" => ("r (Å)", "ω = √λ ((eV/Å²/amu)^½)"),
-            "real" => ("r (Å)", "ω = √λ ((kcal/mol/Å²/amu)^½)"),
-            _ => ("r (length units)", "ω (frequency units)"),
+    pub fn of(dataset: &Dataset, selected: &Selected) -> AxisLabels {
+        let units = dataset.manifest.units;
+        let omega = match selected.target_kind.as_str() {
+            "reduced-vdos" => format!("{} (D(ω)/ω^(d−1))", selected.target_grid.label()),
+            _ => selected.target_grid.label(),
         };
         AxisLabels {
-            r: r.into(),
-            omega: omega.into(),
-            units,
+            r: selected.feature_label(),
+            omega,
+            units: units.name().to_string(),
         }
     }
+}
+
+/// The study's feature and target blocks of the dataset, computed when the dataset lacks them.
+pub fn select(study: &Study, dataset: &Dataset) -> Result<Selected> {
+    crate::dataset::select(dataset, &study.feature_request(), study.target_kind()?).with_context(
+        || {
+            format!(
+                "choosing the study's [features] and [targets] in {}",
+                dataset.dir.display()
+            )
+        },
+    )
 }

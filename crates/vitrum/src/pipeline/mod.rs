@@ -65,6 +65,11 @@ pub struct Outcome {
     pub n_samples: usize,
     pub n_features: usize,
     pub n_targets: usize,
+    /// The feature and target blocks used (kinds, `docs/pipeline.md`).
+    #[serde(default = "default_features")]
+    pub features: String,
+    #[serde(default = "default_targets")]
+    pub targets: String,
     pub units: String,
     pub split: Split,
     /// ω bins constant (e.g. empty) over the training samples; see the report's note on R².
@@ -75,6 +80,14 @@ pub struct Outcome {
     pub learning_curves: Vec<LearningCurve>,
     pub timings: Timings,
     pub versions: Vec<(String, String)>,
+}
+
+fn default_features() -> String {
+    "total-rdf".into()
+}
+
+fn default_targets() -> String {
+    "vdos-histogram".into()
 }
 
 /// What the report needs beyond the outcome: the arrays behind the figures.
@@ -93,7 +106,7 @@ pub struct Artifacts {
 
 /// Software that made the numbers: vitrum, its numerical libraries, the compiler, and whatever
 /// the dataset's manifest records (e.g. the LAMMPS version that made its samples).
-pub fn versions(meta: &serde_json::Value) -> Vec<(String, String)> {
+pub fn versions(dataset: &vitrum_io::Dataset) -> Vec<(String, String)> {
     let mut v = vec![("vitrum".to_string(), env!("CARGO_PKG_VERSION").to_string())];
     for entry in env!("VITRUM_LIBRARY_VERSIONS")
         .split(';')
@@ -104,8 +117,12 @@ pub fn versions(meta: &serde_json::Value) -> Vec<(String, String)> {
         }
     }
     v.push(("rustc".into(), env!("VITRUM_RUSTC_VERSION").into()));
-    if let Some(sw) = meta.get("software") {
-        v.push(("dataset software".into(), sw.to_string()));
+    let sw = &dataset.manifest.software;
+    if !sw.is_empty() {
+        v.push((
+            "dataset software".into(),
+            serde_json::to_string(sw).expect("pairs serialise"),
+        ));
     }
     v
 }
@@ -179,19 +196,21 @@ pub fn run(study: &Study, out: &Path, quiet: bool) -> Result<(Outcome, Artifacts
     // data
     let obtained = data::obtain(study, out, quiet)?;
     let ds = &obtained.dataset;
-    let a = &ds.arrays;
+    let selected = data::select(study, ds)?;
     let split = resolve_split(study, ds.n_samples())?;
+    // the model stores plain points; a multi-channel block's channels sit side by side
+    let feature_points = selected.feature_points();
     let grids = FittedAxes {
-        feature: Some(a.grid_r.clone()),
-        target: Some(a.grid_omega.clone()),
+        feature: Some(feature_points.clone().into()),
+        target: Some(selected.target_grid.points.clone().into()),
     };
     let (x_train, y_train) = (
-        rows(a.features.view(), &split.train),
-        rows(a.targets.view(), &split.train),
+        rows(selected.features.view(), &split.train),
+        rows(selected.targets.view(), &split.train),
     );
     let (x_test, y_test) = (
-        rows(a.features.view(), &split.test),
-        rows(a.targets.view(), &split.test),
+        rows(selected.features.view(), &split.test),
+        rows(selected.targets.view(), &split.test),
     );
 
     // fit every backend
@@ -296,7 +315,7 @@ pub fn run(study: &Study, out: &Path, quiet: bool) -> Result<(Outcome, Artifacts
     let lc_seconds = t_lc.elapsed().as_secs_f64();
 
     let best = fitting::best(&results).map(|i| results[i].backend.clone());
-    let labels = AxisLabels::of(ds);
+    let labels = AxisLabels::of(ds, &selected);
     let mean_of = |m: &Array2<f64>| -> Vec<f64> {
         m.mean_axis(vitrum_regress::ndarray::Axis(0))
             .map(|v| v.to_vec())
@@ -313,8 +332,10 @@ pub fn run(study: &Study, out: &Path, quiet: bool) -> Result<(Outcome, Artifacts
         dataset: dataset_name,
         generated: obtained.generated,
         n_samples: ds.n_samples(),
-        n_features: a.features.ncols(),
-        n_targets: a.targets.ncols(),
+        n_features: selected.features.ncols(),
+        n_targets: selected.targets.ncols(),
+        features: selected.feature_kind.clone(),
+        targets: selected.target_kind.clone(),
         units: labels.units.clone(),
         split,
         constant_target_bins_train: vitrum_regress::data::constant_columns(y_train.view()).len(),
@@ -328,11 +349,11 @@ pub fn run(study: &Study, out: &Path, quiet: bool) -> Result<(Outcome, Artifacts
             report: 0.0,
             total: start.elapsed().as_secs_f64(),
         },
-        versions: versions(&ds.meta),
+        versions: versions(ds),
     };
     let artifacts = Artifacts {
-        grid_r: a.grid_r.to_vec(),
-        grid_omega: a.grid_omega.to_vec(),
+        grid_r: feature_points,
+        grid_omega: selected.target_grid.points.clone(),
         labels,
         mean_g: mean_of(&x_train),
         mean_d: mean_of(&y_train),

@@ -6,11 +6,13 @@
 //! `examples/` documents itself. The resolved study (defaults filled in) is written next to the
 //! report, so `vitrum run OUT/study.toml` reproduces a run.
 
+use crate::dataset::{FeatureRequest, GridRequest};
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use vitrum_sim::{Grids, Protocol, Vary};
+use vitrum_io::TargetKind;
+use vitrum_sim::{Protocol, Vary};
 
 /// A whole study.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -19,6 +21,14 @@ pub struct Study {
     /// Title of the report.
     pub name: String,
     pub data: DataSpec,
+    /// The feature block to learn from, by descriptor name with its parameters
+    /// (`kind = "partial-rdf"`, `kind = "sq"`, `q_max = 15`); default: total g(r).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub features: Option<FeatureRequest>,
+    /// The target block to predict (`kind = "vdos-histogram"`, `"reduced-vdos"`,
+    /// `"vdos-broadened"` with `sigma`); default: the VDOS histogram.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub targets: Option<TargetSpec>,
     #[serde(default)]
     pub split: SplitSpec,
     #[serde(default)]
@@ -60,7 +70,34 @@ pub struct DataSpec {
     pub protocol: toml::Table,
     /// Feature and target grids of generated data (defaults: the dataset's rules).
     #[serde(default)]
-    pub grids: Grids,
+    pub grids: GridRequest,
+}
+
+/// The study's `[targets]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TargetSpec {
+    /// `vdos-histogram`, `reduced-vdos` or `vdos-broadened`.
+    pub kind: String,
+    /// Gaussian width of `vdos-broadened`, in the frequency unit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sigma: Option<f64>,
+}
+
+impl TargetSpec {
+    pub fn kind(&self) -> Result<TargetKind> {
+        let label = match (self.kind.as_str(), self.sigma) {
+            ("vdos-broadened", Some(s)) => format!("vdos-broadened-{s}"),
+            ("vdos-broadened", None) => {
+                bail!("[targets] kind = \"vdos-broadened\" needs `sigma = WIDTH` (frequency units)")
+            }
+            (k, Some(_)) => {
+                bail!("[targets] sigma applies to kind = \"vdos-broadened\" only, not '{k}'")
+            }
+            (k, None) => k.to_string(),
+        };
+        TargetKind::parse(&label).map_err(|e| anyhow::anyhow!("[targets] kind: {e}"))
+    }
 }
 
 fn default_seed() -> u64 {
@@ -212,6 +249,20 @@ impl Default for ReportSpec {
 }
 
 impl Study {
+    /// The feature block the study learns from.
+    pub fn feature_request(&self) -> FeatureRequest {
+        self.features
+            .clone()
+            .unwrap_or_else(|| FeatureRequest::new("total-rdf"))
+    }
+
+    /// The target block the study predicts.
+    pub fn target_kind(&self) -> Result<TargetKind> {
+        self.targets
+            .as_ref()
+            .map_or(Ok(TargetKind::VdosHistogram), TargetSpec::kind)
+    }
+
     /// Reads and checks a study file. Relative paths in it are relative to its directory; they
     /// are made absolute so the resolved study written next to a report runs from anywhere.
     pub fn load(path: &Path) -> Result<Study> {
@@ -279,6 +330,18 @@ impl Study {
                 Vary::parse_list(v)?;
             }
         }
+        if let Some(f) = &self.features
+            && !vitrum_descriptors::DESCRIPTORS
+                .iter()
+                .any(|d| d.name == f.kind)
+        {
+            bail!(
+                "[features] kind = \"{}\" is not a descriptor; known: {}",
+                f.kind,
+                vitrum_descriptors::descriptor::names()
+            );
+        }
+        self.target_kind()?;
         let f = &self.fit;
         if f.cv < 2 {
             bail!(
@@ -463,6 +526,33 @@ mod tests {
             "{base}backends = [\"native-ols\"]\n[fit.alpha_from]\n\"smartcore-ridge\" = \"native-ridge\"\n"
         );
         assert!(Study::from_toml(&moot).is_ok());
+    }
+
+    #[test]
+    fn features_and_targets_are_chosen_by_kind() {
+        let base = "name = \"x\"\n[data]\ndataset = \"d\"\n";
+        let s = Study::from_toml(&format!(
+            "{base}[features]\nkind = \"sq\"\nq_max = 15.0\nwindow = \"lorch\"\n\
+             [targets]\nkind = \"vdos-broadened\"\nsigma = 0.5\n"
+        ))
+        .unwrap();
+        let f = s.feature_request();
+        assert_eq!(
+            (f.kind.as_str(), f.params["q_max"].as_f64()),
+            ("sq", Some(15.0))
+        );
+        assert_eq!(
+            s.target_kind().unwrap(),
+            TargetKind::VdosBroadened { sigma: 0.5 }
+        );
+        assert_eq!(Study::from_toml(&s.to_toml()).unwrap(), s);
+        let plain = Study::from_toml(base).unwrap();
+        assert_eq!(plain.feature_request().kind, "total-rdf");
+        assert_eq!(plain.target_kind().unwrap(), TargetKind::VdosHistogram);
+        let e = |t: &str| format!("{:#}", Study::from_toml(&format!("{base}{t}")).unwrap_err());
+        assert!(e("[features]\nkind = \"gr\"\n").contains("partial-rdf"));
+        assert!(e("[targets]\nkind = \"vdos-broadened\"\n").contains("sigma"));
+        assert!(e("[targets]\nkind = \"dos\"\n").contains("reduced-vdos"));
     }
 
     #[test]
