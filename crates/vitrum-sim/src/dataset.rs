@@ -13,7 +13,8 @@
 use crate::error::{Result, SimError};
 use crate::protocol::Protocol;
 use crate::rng::{Rng, mix};
-use crate::sampler::Sampler;
+use crate::sampler::{Sampler, protocol_model};
+use vitrum_theory::Model;
 use ndarray::Array1;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -211,10 +212,12 @@ pub fn generate(
             todo.push(i);
         }
     }
+    // the potential is parsed once for the whole run (a varied protocol never changes it)
+    let model = protocol_model(&settings.protocol)?;
     let done: Vec<Result<(usize, u32)>> = todo
         .par_iter()
         .map(|&i| {
-            let r = run_one(dir, settings, sampler, i);
+            let r = run_one(dir, settings, sampler, model.as_ref(), i);
             progress(i);
             r
         })
@@ -233,11 +236,12 @@ fn run_one(
     dir: &Path,
     settings: &GenerateSettings,
     sampler: &dyn Sampler,
+    model: Option<&Model>,
     i: usize,
 ) -> Result<(usize, u32)> {
     let (protocol, seed, varied) = settings.sample_protocol(i);
     let (sample, attempts) = sampler
-        .sample(&protocol, seed)
+        .sample_with(&protocol, model, seed)
         .map_err(|e| dataset_err(dir, format!("sample {i:04} (seed {seed}): {e}")))?;
     let mut config = sample.config.clone();
     config.step = Some(0);
