@@ -76,36 +76,12 @@ fn md(c: &mut Criterion) {
     g.finish();
 }
 
-/// Kob–Andersen's pairs as Morse wells (see the module documentation).
-const MORSE_KA: &str = r#"
-style = "morse"
-truncation = "shift"
-[masses]
-1 = 1.0
-2 = 1.0
-[pair.1-1]
-D0 = 1.0
-alpha = 5.345
-r0 = 1.122462
-cutoff = 2.5
-[pair.1-2]
-D0 = 1.5
-alpha = 6.681
-r0 = 0.897970
-cutoff = 2.0
-[pair.2-2]
-D0 = 0.5
-alpha = 6.074
-r0 = 0.987767
-cutoff = 2.2
-"#;
-
 fn md_morse(c: &mut Criterion) {
     let mut g = c.benchmark_group("morse");
     g.sample_size(10);
     for n in [500, 4000] {
         let p = protocol(n);
-        let model = vitrum_theory::registry::from_toml(MORSE_KA, "morse-ka").unwrap();
+        let model = vitrum_theory::registry::preset("morse-ka").unwrap();
         let mut rng = Rng::new(1);
         let cfg = initial_configuration(&p, &model.labels, &model.masses, &mut rng).unwrap();
         let units = MdUnits::of(model.units);

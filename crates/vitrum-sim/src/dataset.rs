@@ -14,13 +14,13 @@ use crate::error::{Result, SimError};
 use crate::protocol::Protocol;
 use crate::rng::{Rng, mix};
 use crate::sampler::{Sampler, protocol_model};
-use vitrum_theory::Model;
 use ndarray::Array1;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 use vitrum_io::dataset::{SAMPLES, read_json, sample_path, write_json};
 use vitrum_io::write_npy;
+use vitrum_theory::Model;
 
 /// One protocol parameter drawn per sample, uniformly on [lo, hi] or log-uniformly.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -136,6 +136,32 @@ mod tests {
     use crate::protocol::{Init, Protocol};
     use crate::rng::Rng;
 
+    /// Energy and forces of the Verlet-list loop against vitrum-theory's cell-list ones: the same
+    /// terms summed in another order, so they agree to round-off (1e-11 of the energy, and of
+    /// the largest force component, for every component).
+    fn assert_same_energy_forces(
+        (e, f): (f64, &[[f64; 3]]),
+        (e_ref, f_ref): (f64, &[[f64; 3]]),
+        what: &str,
+    ) {
+        let scale = f_ref
+            .iter()
+            .flat_map(|v| v.iter())
+            .fold(1.0f64, |a, v| a.max(v.abs()));
+        assert!(
+            (e - e_ref).abs() <= 1e-11 * e_ref.abs().max(1.0),
+            "{what}: E {e} vs {e_ref}"
+        );
+        for (a, b) in f.iter().zip(f_ref) {
+            for k in 0..3 {
+                assert!(
+                    (a[k] - b[k]).abs() <= 1e-11 * scale,
+                    "{what}: {a:?} vs {b:?}"
+                );
+            }
+        }
+    }
+
     /// The Verlet-list forces against vitrum-theory's cell-list ones (another summation order: agreement to
     /// round-off, 1e-11 relative), in all three list paths: all pairs (small cell), bins of
     /// r_l with ±1, bins of r_l/2 with ±2; with unwrapped positions (particles several cells
@@ -194,22 +220,11 @@ mod tests {
                 reaches.insert(ff.list.reach());
                 let sys = model.bind(&cfg).unwrap();
                 let (e_ref, f_ref) = model.interaction.energy_forces(&sys).unwrap();
-                let scale = f_ref
-                    .iter()
-                    .flat_map(|v| v.iter())
-                    .fold(1.0f64, |a, v| a.max(v.abs()));
-                assert!(
-                    (e - e_ref).abs() <= 1e-11 * e_ref.abs().max(1.0),
-                    "{name} N={n} step {step}: E {e} vs {e_ref}"
+                assert_same_energy_forces(
+                    (e, &f),
+                    (e_ref, &f_ref),
+                    &format!("{name} N={n} step {step}"),
                 );
-                for (a, b) in f.iter().zip(&f_ref) {
-                    for k in 0..3 {
-                        assert!(
-                            (a[k] - b[k]).abs() <= 1e-11 * scale,
-                            "{name} N={n} step {step}: {a:?} vs {b:?}"
-                        );
-                    }
-                }
             }
         }
         // every list path was exercised
@@ -222,14 +237,7 @@ mod tests {
     /// built by `PairInteraction::new`), in 2D and 3D.
     #[test]
     fn every_kernel_path_matches_vitrum_theory() {
-        let morse = vitrum_theory::registry::from_toml(
-            "style = \"morse\"\ntruncation = \"shift\"\n[masses]\n1 = 1.0\n2 = 1.0\n\
-             [pair.1-1]\nD0 = 1.0\nalpha = 5.345\nr0 = 1.122462\ncutoff = 2.5\n\
-             [pair.1-2]\nD0 = 1.5\nalpha = 6.681\nr0 = 0.89797\ncutoff = 2.0\n\
-             [pair.2-2]\nD0 = 0.5\nalpha = 6.074\nr0 = 0.987767\ncutoff = 2.2\n",
-            "morse",
-        )
-        .unwrap();
+        let morse = vitrum_theory::registry::preset("morse-ka").unwrap();
         let yukawa = vitrum_theory::registry::preset("yukawa-binary").unwrap();
         let lj = vitrum_theory::registry::preset("kob-andersen").unwrap();
         let boxed = lj.interaction.as_pair().unwrap();
@@ -263,22 +271,11 @@ mod tests {
                 let e = ff.compute(&cfg.positions, &mut f).unwrap();
                 let (e_ref, f_ref) =
                     vitrum_theory::Interaction::energy_forces(model_pair, &sys).unwrap();
-                let scale = f_ref
-                    .iter()
-                    .flat_map(|v| v.iter())
-                    .fold(1.0f64, |a, v| a.max(v.abs()));
-                assert!(
-                    (e - e_ref).abs() <= 1e-11 * e_ref.abs().max(1.0),
-                    "{label} {dim_preset}: E {e} vs {e_ref}"
+                assert_same_energy_forces(
+                    (e, &f),
+                    (e_ref, &f_ref),
+                    &format!("{label} {dim_preset}"),
                 );
-                for (a, b) in f.iter().zip(&f_ref) {
-                    for k in 0..3 {
-                        assert!(
-                            (a[k] - b[k]).abs() <= 1e-11 * scale,
-                            "{label}: {a:?} vs {b:?}"
-                        );
-                    }
-                }
             }
         }
     }

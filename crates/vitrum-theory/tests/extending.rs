@@ -15,31 +15,6 @@ fn ka3d() -> vitrum_io::Configuration {
     read_configuration(path, &ReadOptions::default()).unwrap()
 }
 
-/// Kob–Andersen's pairs as Morse wells: r₀ = 2^{1/6}σ_ab, D₀ = ε_ab, a = 5.345/σ_ab (the LJ
-/// curvature at its minimum, 2a²D₀ = 57.15 ε/σ²), the KA cutoffs.
-const MORSE_KA: &str = r#"
-style = "morse"
-truncation = "shift"
-[masses]
-1 = 1.0
-2 = 1.0
-[pair.1-1]
-D0 = 1.0
-alpha = 5.345
-r0 = 1.122462
-cutoff = 2.5
-[pair.1-2]
-D0 = 1.5
-alpha = 6.681
-r0 = 0.897970
-cutoff = 2.0
-[pair.2-2]
-D0 = 0.5
-alpha = 6.074
-r0 = 0.987767
-cutoff = 2.2
-"#;
-
 #[test]
 fn a_style_registered_at_run_time_builds_models() {
     fn build(spec: &vitrum_theory::ModelSpec) -> vitrum_theory::Result<Box<dyn Interaction>> {
@@ -75,7 +50,7 @@ fn a_style_registered_at_run_time_builds_models() {
 /// and a normalised VDOS.
 #[test]
 fn morse_goes_through_the_whole_chain() {
-    let model = registry::from_toml(MORSE_KA, "morse-ka").unwrap();
+    let model = registry::preset("morse-ka").unwrap();
     let config = ka3d();
     let sys = model.bind(&config).unwrap();
     let (e, f) = model.interaction.energy_forces(&sys).unwrap();

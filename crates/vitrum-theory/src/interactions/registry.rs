@@ -102,6 +102,7 @@ pub const PRESETS: &[(&str, &str)] = &[
     ("si-sw", include_str!("../../presets/si-sw.toml")),
     ("sw-2d", include_str!("../../presets/sw-2d.toml")),
     ("wca", include_str!("../../presets/wca.toml")),
+    ("morse-ka", include_str!("../../presets/morse-ka.toml")),
     (
         "harmonic-spheres",
         include_str!("../../presets/harmonic-spheres.toml"),
