@@ -49,6 +49,7 @@ fn md(c: &mut Criterion) {
         g.bench_function(format!("md_100_steps_n{n}"), |b| {
             b.iter(|| nvt.run(&mut s, ff.as_mut(), 100, 2.0, 2.0, "melt").unwrap())
         });
+        forces_100_times(&mut g, n, ff.as_mut(), &s.x);
         // FIRE from a quenched liquid (500 steps 2.0 → 0.1) to |F| < 1e-10
         nvt.run(&mut s, ff.as_mut(), 500, 2.0, 0.1, "quench")
             .unwrap();
@@ -99,8 +100,28 @@ fn md_morse(c: &mut Criterion) {
         g.bench_function(format!("md_100_steps_n{n}"), |b| {
             b.iter(|| nvt.run(&mut s, ff.as_mut(), 100, 2.0, 2.0, "melt").unwrap())
         });
+        forces_100_times(&mut g, n, ff.as_mut(), &s.x);
     }
     g.finish();
+}
+
+/// 100 force evaluations at one liquid configuration (the list is built once): the pair
+/// kernel's cost alone, apart from how often each liquid's motion rebuilds the list.
+fn forces_100_times(
+    g: &mut criterion::BenchmarkGroup<criterion::measurement::WallTime>,
+    n: usize,
+    ff: &mut dyn vitrum_sim::forces::ForceField,
+    x: &[[f64; 3]],
+) {
+    let mut f = vec![[0.0; 3]; x.len()];
+    ff.compute(x, &mut f).unwrap();
+    g.bench_function(format!("forces_100_times_n{n}"), |b| {
+        b.iter(|| {
+            for _ in 0..100 {
+                ff.compute(x, &mut f).unwrap();
+            }
+        })
+    });
 }
 
 criterion_group!(benches, md, md_morse);
