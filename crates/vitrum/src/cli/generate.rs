@@ -59,8 +59,8 @@ Examples:
   vitrum generate --system ka3d --samples 4 --backend lammps --out ka3d-lammps
   vitrum generate --system my-protocol.toml --samples 10 --out mine")]
 pub struct GenerateArgs {
-    /// Protocol preset (ka3d, ka2d, yukawa, sw-si; LAMMPS backend only: tersoff-sic, eam-cuzral,
-    /// amorphous-carbon-2d) or a protocol file (*.toml).
+    /// Protocol preset (ka3d, ka2d, yukawa, sw-si; LAMMPS backend only: vashishta-sic,
+    /// tersoff-sic, eam-cuzral, amorphous-carbon-2d) or a protocol file (*.toml).
     #[arg(long)]
     pub system: String,
     /// Number of samples.
