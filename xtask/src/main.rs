@@ -1,6 +1,6 @@
 //! `cargo xtask ...`: project chores that need more than cargo: installing the Debian packages the
-//! build needs, the README's two commands (`demo`, `test`), and (later) validation and benchmark
-//! reports.
+//! build needs, the README's two commands (`demo`, `test`), and the validation table (`validate`,
+//! also run at the end of `test`).
 
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
@@ -23,7 +23,11 @@ tasks:
   setup   install the Debian packages the build needs (apt-get; only those missing)
   demo    setup, build vitrum in release mode and run `vitrum demo` (arguments pass through)
   test    setup, then run every test of the workspace
-  lint    cargo fmt --check and cargo clippy --all-targets -D warnings";
+  lint    cargo fmt --check and cargo clippy --all-targets -D warnings
+  validate
+          every comparison with the reference data in fixtures/ (LAMMPS, numpy, scikit-learn):
+          validation/report.md and validation/results.json, failing when a row fails
+          (arguments pass through to `vitrum validate`, e.g. --only regression)";
 
 fn main() -> Result<()> {
     let task = std::env::args().nth(1).unwrap_or_default();
@@ -50,7 +54,13 @@ fn main() -> Result<()> {
                 .args(["test", "--workspace", "--all-targets", "--no-fail-fast"])
                 .env("VITRUM_LMP", &lmp)
                 .env("PATH", path))?;
-            run(Command::new(cargo()).args(["test", "--workspace", "--doc"]))
+            run(Command::new(cargo()).args(["test", "--workspace", "--doc"]))?;
+            validate(&["--out".into(), "target/validation".into()])
+        }
+        "validate" => {
+            setup()?;
+            let args: Vec<String> = std::env::args().skip(2).collect();
+            validate(&args)
         }
         "lint" => {
             run(Command::new(cargo()).args(["fmt", "--all", "--check"]))?;
@@ -178,4 +188,11 @@ fn demo() -> Result<()> {
         start.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// `vitrum validate` (debug build, as the tests use: the checks take ~20 s there) with `args`.
+fn validate(args: &[String]) -> Result<()> {
+    run(Command::new(cargo())
+        .args(["run", "-q", "-p", "vitrum", "--", "validate"])
+        .args(args))
 }

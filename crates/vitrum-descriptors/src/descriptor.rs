@@ -94,6 +94,8 @@ pub const DESCRIPTORS: &[Registration] = &[
     kinds::sq_direct::REGISTRATION,
     kinds::bond_angles::REGISTRATION,
     kinds::coordination::REGISTRATION,
+    kinds::weighted_rdf::NEUTRON,
+    kinds::weighted_rdf::XRAY,
 ];
 
 /// The names of every descriptor, for messages.
@@ -205,6 +207,9 @@ mod tests {
                 params.insert("bins".into(), 20.into());
                 params.insert("q_max".into(), 10.0.into());
             }
+            if ["neutron-rdf", "xray-rdf"].contains(&reg.name) {
+                params.insert("lengths".into(), serde_json::json!({"A": 1.0, "B": 3.0}));
+            }
             let d = (reg.build)(&params, &ctx).unwrap();
             assert_eq!(d.kind().name(), reg.name);
             let row = d.compute(&c).unwrap();
@@ -216,6 +221,50 @@ mod tests {
             );
             assert!(row.iter().all(|v| v.is_finite()), "{}", reg.name);
         }
+    }
+
+    /// Species that scatter alike weight the partials by number: the neutron-weighted g is the
+    /// total g (to rounding); with b_A = 1, b_B = 3 it is Σ (2 − δ_ab) c_a c_b b_a b_b g_ab / ⟨b⟩²
+    /// of the partials, recomputed here by hand.
+    #[test]
+    fn weighted_rdf_is_the_faber_ziman_sum_of_the_partials() {
+        let c = lattice();
+        let ctx = context(&c);
+        let p = params_from_pairs(&["r_max=3".into(), "bins=30".into()]).unwrap();
+        let total = build("total-rdf", &p, &ctx).unwrap().compute(&c).unwrap();
+        let partials = build("partial-rdf", &p, &ctx).unwrap().compute(&c).unwrap();
+        let with = |a: f64, b: f64| {
+            let mut q = p.clone();
+            q.insert("lengths".into(), serde_json::json!({"A": a, "B": b}));
+            build("neutron-rdf", &q, &ctx).unwrap().compute(&c).unwrap()
+        };
+        let same = with(2.0, 2.0);
+        for k in 0..30 {
+            assert!(
+                (same[k] - total[k]).abs() <= 1e-13 * (1.0 + total[k]),
+                "bin {k}"
+            );
+        }
+        let counts = c.species_counts();
+        let n = c.len() as f64;
+        let (ca, cb) = (counts[0] as f64 / n, counts[1] as f64 / n);
+        let mean = ca * 1.0 + cb * 3.0;
+        let w = [ca * ca, 2.0 * ca * cb * 3.0, cb * cb * 9.0].map(|w| w / (mean * mean));
+        let weighted = with(1.0, 3.0);
+        for k in 0..30 {
+            let expect: f64 = (0..3).map(|ch| w[ch] * partials[ch * 30 + k]).sum();
+            assert!(
+                (weighted[k] - expect).abs() <= 1e-13 * (1.0 + expect),
+                "bin {k}"
+            );
+        }
+        // dotted command-line keys reach the table
+        let mut q = params_from_pairs(&["r_max=3".into(), "bins=30".into()]).unwrap();
+        q.extend(params_from_pairs(&["lengths.A=1".into(), "lengths.B=3".into()]).unwrap());
+        assert_eq!(
+            build("neutron-rdf", &q, &ctx).unwrap().compute(&c).unwrap(),
+            weighted
+        );
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod error;
 pub mod kinds;
 pub mod neighbors;
 pub mod rdf;
+pub mod scattering;
 pub mod structure_factor;
 
 pub use bond_angles::{BondAngleDistribution, PairCutoffs, bond_angles};

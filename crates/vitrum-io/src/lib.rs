@@ -12,6 +12,7 @@ pub mod error;
 pub mod frames;
 pub mod grid;
 pub mod manifest;
+pub mod pdf_file;
 pub mod read;
 pub mod table;
 pub mod write;
@@ -27,6 +28,7 @@ pub use manifest::{
     BlockEntry, FeatureKind, Manifest, PotentialFormat, PotentialSpec, SampleRecord, TargetKind,
     UnitSystem,
 };
+pub use pdf_file::{MeasuredCurve, read_measured, write_gr};
 pub use read::{
     ConfigurationReader, DimSource, ReadOptions, read_configuration, read_configurations,
     resolve_format,

@@ -16,6 +16,12 @@ pub struct FittedAxes {
     pub feature: Option<Array1<f64>>,
     /// Target grid (e.g. ω bin midpoints), one value per target column.
     pub target: Option<Array1<f64>>,
+    /// What the feature columns measure (descriptor kind, its parameters, the training
+    /// density), as the caller that knows structures describes it; this crate only stores it,
+    /// so that the model file carries it to whoever applies the model to new data (e.g. the
+    /// facade's `predict --measured`, which checks a measurement's weighting against it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub features: Option<serde_json::Value>,
 }
 
 /// The former name of [`FittedAxes`].

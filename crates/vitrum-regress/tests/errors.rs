@@ -24,6 +24,7 @@ fn grids() -> FittedAxes {
     FittedAxes {
         feature: Some(array![0.5, 1.5, 2.5]),
         target: Some(array![1.0, 2.0]),
+        ..Default::default()
     }
 }
 
@@ -172,6 +173,7 @@ fn model_on_features_from_another_grid() {
     let bad = FittedAxes {
         feature: Some(array![0.5, 1.5]),
         target: None,
+        ..Default::default()
     };
     assert!(matches!(
         fit(ridge(), x.view(), y.view(), &bad, &params()),

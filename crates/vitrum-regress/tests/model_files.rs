@@ -123,6 +123,7 @@ fn a_second_kind_goes_through_the_same_files() {
     let axes = FittedAxes {
         feature: Some(read_npy(data("grid_r.npy")).unwrap()),
         target: Some(read_npy(data("grid_omega.npy")).unwrap()),
+        ..Default::default()
     };
     let mean = MeanEstimator
         .fit(x.view(), y.view(), &axes, &Hyper::none())

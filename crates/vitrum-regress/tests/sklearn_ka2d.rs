@@ -43,6 +43,7 @@ fn data() -> Data {
         grids: FittedAxes {
             feature: Some(npy1("grid_r.npy")),
             target: Some(npy1("grid_omega.npy")),
+            ..Default::default()
         },
     }
 }

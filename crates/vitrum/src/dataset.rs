@@ -404,6 +404,8 @@ pub struct Selected {
     pub feature_grid: Grid,
     pub target_grid: Grid,
     pub feature_kind: String,
+    /// The feature descriptor's parameters, as the dataset records them.
+    pub feature_params: serde_json::Value,
     pub target_kind: String,
     pub channels: Vec<String>,
     /// Whether the feature block was computed now (the dataset lacked it).
@@ -456,6 +458,7 @@ pub fn select(ds: &Dataset, request: &FeatureRequest, target: TargetKind) -> Res
         feature_grid: block.entry.grid,
         target_grid: t.entry.grid,
         feature_kind: request.kind.clone(),
+        feature_params: block.entry.params,
         target_kind: target.label(),
         channels: block.entry.channels,
         computed,

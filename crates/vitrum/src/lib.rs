@@ -5,10 +5,12 @@
 pub mod blas;
 pub mod cli;
 pub mod dataset;
+pub mod measured;
 pub mod pipeline;
 pub mod plots;
 pub mod progress;
 pub mod report;
+pub mod validate;
 
 pub use vitrum_descriptors as descriptors;
 pub use vitrum_io as io;

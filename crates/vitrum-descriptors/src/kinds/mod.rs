@@ -6,3 +6,4 @@ pub mod partial_rdf;
 pub mod sq;
 pub mod sq_direct;
 pub mod total_rdf;
+pub mod weighted_rdf;

@@ -1,8 +1,10 @@
 //! Where `fit` and `evaluate` take their samples from: a dataset directory, or two .npy files.
 
+use crate::measured::FeatureDescription;
 use anyhow::{Result, bail};
 use clap::Args;
 use std::path::PathBuf;
+use vitrum_io::{FeatureKind, TargetKind};
 use vitrum_regress::FittedAxes;
 use vitrum_regress::ndarray::Array2;
 
@@ -18,6 +20,10 @@ pub struct DataArgs {
     /// Targets [samples × targets] (.npy), instead of a dataset directory.
     #[arg(long, requires = "features")]
     pub targets: Option<PathBuf>,
+    /// The dataset's feature block to use: KIND or KIND:KEY=VALUE,... (default: features.npy,
+    /// the total g(r)); computed from the samples when the dataset lacks it.
+    #[arg(long = "feature", value_name = "KIND[:PARAMS]", requires = "dataset")]
+    pub feature: Option<String>,
 }
 
 impl DataArgs {
@@ -25,10 +31,27 @@ impl DataArgs {
     pub fn load(&self) -> Result<(Array2<f64>, Array2<f64>, FittedAxes)> {
         match (&self.dataset, &self.features, &self.targets) {
             (Some(dir), _, _) => {
-                let a = vitrum_io::Dataset::read(dir)?.arrays;
+                let ds = vitrum_io::Dataset::read(dir)?;
+                if let Some(spec) = &self.feature {
+                    let request = super::featurize::parse_feature(spec)?;
+                    let selected =
+                        crate::dataset::select(&ds, &request, TargetKind::VdosHistogram)?;
+                    let grids = FittedAxes {
+                        feature: Some(selected.feature_points().into()),
+                        target: Some(selected.target_grid.points.clone().into()),
+                        features: Some(FeatureDescription::of(&ds, &selected).to_value()),
+                    };
+                    return Ok((selected.features, selected.targets, grids));
+                }
+                let total = FeatureKind::TotalRdf;
+                let description = ds.feature(&total).map(|b| {
+                    FeatureDescription::new(&ds, total.name(), &b.entry.params, &b.entry.channels)
+                });
+                let a = ds.arrays;
                 let grids = FittedAxes {
                     feature: Some(a.grid_r),
                     target: Some(a.grid_omega),
+                    features: description.map(|d| d.to_value()),
                 };
                 Ok((a.features, a.targets, grids))
             }

@@ -13,7 +13,8 @@ Reads DIR/samples/NNNN.* and the eigenvalues (per-sample NNNN.eig.npy, else eige
 rewrites the feature blocks (features.npy = total-rdf, features/<kind>.npy), the target blocks
 (targets.npy = vdos-histogram, targets/<kind>.npy), the grids and meta.json. Without --feature:
 total-rdf and partial-rdf on the --r-max/--r-bins grid. Descriptors: total-rdf, partial-rdf, sq,
-sq-direct, bond-angles, coordination (docs/pipeline.md lists their parameters). Targets:
+sq-direct, bond-angles, coordination, neutron-rdf, xray-rdf (docs/pipeline.md lists their
+parameters). Targets:
 vdos-histogram, reduced-vdos, vdos-broadened-SIGMA.
 
 Examples:

@@ -15,6 +15,7 @@ mod predict;
 mod rdf;
 mod run;
 mod sq;
+mod validate;
 
 use clap::{Parser, Subcommand};
 
@@ -63,13 +64,19 @@ pub enum Command {
     Run(run::RunArgs),
     /// The built-in study: generate KA 2D glasses, fit every backend, write a report.
     Demo(demo::DemoArgs),
+    /// Compare this build with the reference data (LAMMPS, numpy, scikit-learn): a table.
+    Validate(validate::ValidateArgs),
 }
 
 /// Runs one parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     if matches!(
         cli.command,
-        Command::Generate(_) | Command::Run(_) | Command::Demo(_) | Command::Fit(_)
+        Command::Generate(_)
+            | Command::Run(_)
+            | Command::Demo(_)
+            | Command::Fit(_)
+            | Command::Validate(_)
     ) {
         crate::blas::single_threaded_unless_set();
     }
@@ -85,6 +92,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Featurize(args) => featurize::run(&args, cli.quiet),
         Command::Run(args) => run::run(&args, cli.quiet),
         Command::Demo(args) => demo::run(&args, cli.quiet),
+        Command::Validate(args) => validate::run(&args, cli.quiet),
     }
 }
 

@@ -203,6 +203,7 @@ pub fn run(study: &Study, out: &Path, quiet: bool) -> Result<(Outcome, Artifacts
     let grids = FittedAxes {
         feature: Some(feature_points.clone().into()),
         target: Some(selected.target_grid.points.clone().into()),
+        features: Some(crate::measured::FeatureDescription::of(ds, &selected).to_value()),
     };
     let (x_train, y_train) = (
         rows(selected.features.view(), &split.train),
