@@ -53,10 +53,11 @@ pub fn run(args: &PredictArgs, quiet: bool) -> Result<()> {
     let y = match (&args.measured, &args.features) {
         (Some(file), _) => {
             let axes = model.axes();
-            let description = FeatureDescription::from_model(axes.features.as_ref())?
-                .ok_or_else(|| {
+            let description =
+                FeatureDescription::from_model(axes.features.as_ref())?.ok_or_else(|| {
                     anyhow::anyhow!(
-                        "{}: the model does not say what its features measure (fitted on plain                          arrays, or by an older vitrum); refit it from a dataset directory",
+                        "{}: the model does not say what its features measure (fitted on plain \
+                         arrays, or by an older vitrum); refit it from a dataset directory",
                         args.model.display()
                     )
                 })?;

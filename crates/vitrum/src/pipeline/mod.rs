@@ -16,6 +16,7 @@
 
 pub mod data;
 pub mod fitting;
+pub mod properties;
 pub mod study;
 pub mod summary;
 
@@ -78,6 +79,10 @@ pub struct Outcome {
     /// The backend with the best held-out variance-weighted R².
     pub best: Option<String>,
     pub learning_curves: Vec<LearningCurve>,
+    /// Scalar spectral properties through the best model and fitted directly (`[report]
+    /// properties`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub properties: Vec<properties::PropertyResult>,
     pub timings: Timings,
     pub versions: Vec<(String, String)>,
 }
@@ -316,6 +321,25 @@ pub fn run(study: &Study, out: &Path, quiet: bool) -> Result<(Outcome, Artifacts
     let lc_seconds = t_lc.elapsed().as_secs_f64();
 
     let best = fitting::best(&results).map(|i| results[i].backend.clone());
+    let property_results = match (&best, study.report.properties.is_empty()) {
+        (Some(name), false) => {
+            let (_, _, pred) = models
+                .iter()
+                .find(|(n, _, _)| n == name)
+                .context("the best backend has no model")?;
+            properties::evaluate(
+                &study.report.properties,
+                &selected.target_grid,
+                ds.manifest.units,
+                (x_train.view(), y_train.view()),
+                (x_test.view(), y_test.view()),
+                name,
+                pred,
+            )
+            .context("[report] properties")?
+        }
+        _ => Vec::new(),
+    };
     let labels = AxisLabels::of(ds, &selected);
     let mean_of = |m: &Array2<f64>| -> Vec<f64> {
         m.mean_axis(vitrum_regress::ndarray::Axis(0))
@@ -343,6 +367,7 @@ pub fn run(study: &Study, out: &Path, quiet: bool) -> Result<(Outcome, Artifacts
         results,
         best,
         learning_curves,
+        properties: property_results,
         timings: Timings {
             data: obtained.seconds,
             fit: fit_seconds,

@@ -231,6 +231,11 @@ pub struct ReportSpec {
     /// Training-set sizes of the learning curves; empty: five sizes up to the training set.
     #[serde(default)]
     pub learning_sizes: Vec<usize>,
+    /// Scalar properties of the spectrum scored two ways on the test samples (through the best
+    /// model, and by ridge fitted to each directly): `m2`, `mean-frequency`, `cv:T`, `svib:T`
+    /// (T in K; the last two need metal units).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub properties: Vec<String>,
 }
 
 fn default_learning_backends() -> Vec<String> {
@@ -244,6 +249,7 @@ impl Default for ReportSpec {
         ReportSpec {
             learning_curves: default_learning_backends(),
             learning_sizes: Vec::new(),
+            properties: Vec::new(),
         }
     }
 }

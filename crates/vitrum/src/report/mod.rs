@@ -190,6 +190,46 @@ fn blocks(outcome: &Outcome, art: &Artifacts, figures: &[figures::Written]) -> V
         ));
     }
 
+    if !outcome.properties.is_empty() {
+        b.push(Block::Heading(2, "Spectral properties".into()));
+        b.push(Block::Paragraph(format!(
+            "Linear functionals of the VDOS, P = Σ f(ω) D(ω) Δω, on the {} test samples: \
+             through the best spectrum model ({}; P̂ = fᵀŷ, i.e. the weights fᵀW) and by ridge \
+             fitted to each property directly on the same features (α by cross-validation).",
+            outcome.split.test.len(),
+            outcome.properties[0].via
+        )));
+        let rows = outcome
+            .properties
+            .iter()
+            .map(|p| {
+                vec![
+                    p.label.clone(),
+                    format!("{:.4e} ± {:.2e}", p.test_mean, p.test_std),
+                    format!("{:.4}", p.via_spectrum.r2),
+                    format!("{:.3e}", p.via_spectrum.mae),
+                    format!("{:.4}", p.direct.r2),
+                    format!("{:.3e}", p.direct.mae),
+                    format!("{:.0e}", p.direct_alpha),
+                ]
+            })
+            .collect();
+        b.push(Block::Table(
+            [
+                "property",
+                "test mean ± std",
+                "R² via spectrum",
+                "MAE via spectrum",
+                "R² direct",
+                "MAE direct",
+                "α direct",
+            ]
+            .map(String::from)
+            .to_vec(),
+            rows,
+        ));
+    }
+
     b.push(Block::Heading(2, "Reproduce".into()));
     b.push(Block::Paragraph(
         "Every number above is in `results.json`; the models are in `models/`, the test \
