@@ -68,6 +68,35 @@ fn moments_through_the_spectrum_model_match_direct_fits() {
     assert!((binned - mean).abs() < 1e-3 * mean, "{binned} vs {mean}");
     let md = std::fs::read_to_string(dir.path().join("report/report.md")).unwrap();
     assert!(md.contains("## Spectral properties"));
+
+    // the glass sanity section: KA 2D (65:35) first shells from the mean partials — A has about
+    // six neighbours (4.05 A + 2.28 B), B about five (4.24 A + 0.72 B), fewer like bonds than a
+    // random mixture (Σ x² = 0.545), no negative mode, and the highest frequency the one
+    // meta.json records (71.197137, which set ω_max = 72)
+    let s = &r["sanity"];
+    let n = |pair: &str, key: &str| {
+        s["coordination"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["pair"] == pair)
+            .unwrap()[key]
+            .as_f64()
+            .unwrap()
+    };
+    let z_a = n("1-1", "n_ab") + n("1-2", "n_ab");
+    let z_b = n("1-2", "n_ba") + n("2-2", "n_ab");
+    eprintln!("coordination: A {z_a:.3}, B {z_b:.3}");
+    assert!(
+        (5.5..7.0).contains(&z_a) && (4.5..6.0).contains(&z_b),
+        "{s}"
+    );
+    let homo = s["homonuclear_bond_fraction"].as_f64().unwrap();
+    assert!(homo < 0.545, "{homo}");
+    assert_eq!(s["modes"]["samples_with_negative_modes"], 0);
+    let top = s["modes"]["frequency_max"].as_f64().unwrap();
+    assert!((top - 71.197137).abs() < 1e-6, "{top}");
+    assert!(md.contains("## Glass sanity"));
 }
 
 #[test]

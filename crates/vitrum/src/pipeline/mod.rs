@@ -17,6 +17,7 @@
 pub mod data;
 pub mod fitting;
 pub mod properties;
+pub mod sanity;
 pub mod study;
 pub mod summary;
 
@@ -83,6 +84,9 @@ pub struct Outcome {
     /// properties`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub properties: Vec<properties::PropertyResult>,
+    /// The glasses' physical sanity: density, coordination, chemical order, modes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sanity: Option<sanity::Sanity>,
     pub timings: Timings,
     pub versions: Vec<(String, String)>,
 }
@@ -368,6 +372,12 @@ pub fn run(study: &Study, out: &Path, quiet: bool) -> Result<(Outcome, Artifacts
         best,
         learning_curves,
         properties: property_results,
+        sanity: Some(sanity::assess(
+            ds,
+            crate::dataset::read_eigenvalues(&ds.dir, ds.n_samples())
+                .ok()
+                .as_ref(),
+        )),
         timings: Timings {
             data: obtained.seconds,
             fit: fit_seconds,

@@ -190,6 +190,14 @@ fn blocks(outcome: &Outcome, art: &Artifacts, figures: &[figures::Written]) -> V
         ));
     }
 
+    if let Some(sanity) = &outcome.sanity {
+        let items = crate::pipeline::sanity::lines(sanity);
+        if !items.is_empty() {
+            b.push(Block::Heading(2, "Glass sanity".into()));
+            b.push(Block::List(items));
+        }
+    }
+
     if !outcome.properties.is_empty() {
         b.push(Block::Heading(2, "Spectral properties".into()));
         b.push(Block::Paragraph(format!(
