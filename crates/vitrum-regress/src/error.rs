@@ -124,6 +124,10 @@ pub enum RegressError {
         #[source]
         source: std::io::Error,
     },
+
+    /// An input that contradicts the estimator's own settings (e.g. a prior of the wrong shape).
+    #[error("{0}")]
+    Invalid(String),
 }
 
 /// Result alias of the crate.

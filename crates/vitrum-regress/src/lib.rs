@@ -21,6 +21,7 @@ pub mod model;
 pub mod model_file;
 pub mod predictor;
 pub mod preprocess;
+pub mod prior_ridge;
 
 pub use axes::FittedAxes;
 #[allow(deprecated)]
@@ -41,3 +42,4 @@ pub use model::{Core, FitDiagnostics, FitPath, LinearModel, fit, fit_core, fit_p
 pub use model_file::FORMAT_VERSION;
 pub use predictor::{Estimator, Predictor, evaluate_predictor};
 pub use preprocess::Preprocessing;
+pub use prior_ridge::{PriorRidgeEstimator, PriorRidgeModel};

@@ -36,6 +36,10 @@ pub static KINDS: &[KindEntry] = &[
         kind: crate::mean::MeanPredictor::KIND,
         load: crate::mean::MeanPredictor::load_fields,
     },
+    KindEntry {
+        kind: crate::prior_ridge::PriorRidgeModel::KIND,
+        load: crate::prior_ridge::PriorRidgeModel::load_fields,
+    },
 ];
 
 /// Names of the registered kinds.
