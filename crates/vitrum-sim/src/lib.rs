@@ -10,6 +10,7 @@
 //! `amorphous-carbon-2d` presets). [`dataset`] generates the samples of resumable datasets (the facade featurizes them).
 
 pub mod dataset;
+pub mod eam_zjw;
 pub mod error;
 pub mod fire;
 pub mod forces;
