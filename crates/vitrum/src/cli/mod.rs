@@ -15,6 +15,7 @@ mod predict;
 mod rdf;
 mod run;
 mod sq;
+mod write_eam;
 
 use clap::{Parser, Subcommand};
 
@@ -63,6 +64,8 @@ pub enum Command {
     Run(run::RunArgs),
     /// The built-in study: generate KA 2D glasses, fit every backend, write a report.
     Demo(demo::DemoArgs),
+    /// Write the Zhou–Johnson–Wadley 2004 EAM of given elements as a LAMMPS eam.alloy file.
+    WriteEam(write_eam::WriteEamArgs),
 }
 
 /// Runs one parsed command line.
@@ -85,6 +88,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Featurize(args) => featurize::run(&args, cli.quiet),
         Command::Run(args) => run::run(&args, cli.quiet),
         Command::Demo(args) => demo::run(&args, cli.quiet),
+        Command::WriteEam(args) => write_eam::run(&args, cli.quiet),
     }
 }
 
