@@ -234,10 +234,10 @@ fn lammps_results(dir: &Path, script: &str) -> Vec<Vec<f64>> {
 
 /// The acceptance of the ZJW file: LAMMPS's energy per atom of fcc Cu, fcc Al and hcp Zr from
 /// the written file equals vitrum's analytic ZJW sum for the same lattice within 1e-6 eV/atom
-/// (LAMMPS interpolates the 2000-point tables with cubic splines: dr = 3.6e-3 Å, so its error
-/// ~ dr⁴ f⁗ is ≪ 1e-6 eV — measured ≤ 2e-11 eV; a wrong function, parameter, unit or pair order
+/// (LAMMPS interpolates the 2000-point tables with cubic splines: dr = 4.6e-3 Å, so its error
+/// ~ dr⁴ f⁗ is ≪ 1e-6 eV — measured ≤ 4e-11 eV; a wrong function, parameter, unit or pair order
 /// is ≫ 1e-3 eV), and a box relaxation at zero pressure gives a within 1 % of the published
-/// lattice constants (measured: Cu 3.61496, Al 4.05020, Zr 3.20825 Å, i.e. −0.74 % for Zr).
+/// lattice constants (measured: Cu 3.61496, Al 4.05020, Zr 3.20782 Å, i.e. −0.75 % for Zr).
 #[test]
 fn lammps_reproduces_the_zjw_crystals() {
     if !lmp_available() {
@@ -295,8 +295,8 @@ fn lammps_reproduces_the_zjw_crystals() {
         );
         if x.hcp {
             // the atomic volume (√3/4 a²c) within 1 % of experiment's 23.28 Å³ (measured −0.4 %);
-            // c/a: this central-force functional puts it near the ideal 1.633, measured 1.6215,
-            // 1.8 % above experiment's 1.593 — bounded at 2 % (c alone is 1.07 % long)
+            // c/a: this central-force functional puts it near the ideal 1.633, measured 1.6218,
+            // 1.8 % above experiment’s 1.593 — bounded at 2 % (c alone is 1.08 % long)
             let volume = |a: f64, c: f64| 3f64.sqrt() / 4.0 * a * a * c;
             let v_ratio = volume(a, c) / volume(x.a, x.c);
             assert!(

@@ -207,13 +207,13 @@ fn lammps_only_presets_run() {
     // cu-zr-al (Cu46Zr46Al8, the Zhou–Johnson–Wadley file vitrum writes): its crystals give
     // −3.54 (fcc Cu), −6.36 (hcp Zr), −3.58 (fcc Al), so −4.84 eV for the phase mixture, and its
     // cross pairs bind: the 500-atom glass of the full protocol sits at −5.37 eV at 300 K under
-    // NPT (≈ −5.41 without the thermal 3/2 kT); this tiny fast quench measured −5.37. Above
+    // NPT (−5.40 and −5.41 for two full-preset samples); this tiny fast quench measured −5.36. Above
     // −5.1 would mean cross pairs nearly as weak as the phase mixture's (a wrong mixing rule).
     //
     // ν_max bounds (THz): the highest mode a sound glass of these elements can have, well above
     // the crystals' (3C-SiC's LO branch ends near 29 THz, C–C sp³ stretching near 40; fcc Cu
     // near 7.5, fcc Al near 9.7; graphene's optical branch near 48, sp chains' C≡C stretching
-    // near 63; measured 34.3, 7.9, 9.7 (Cu–Zr–Al) and 61.0) but far below the spurious modes of pairs
+    // near 63; measured 34.3, 7.9, 9.5 (Cu–Zr–Al) and 61.0) but far below the spurious modes of pairs
     // parked at a cutoff-function edge (Tersoff: up to 150 THz, so tersoff-sic has no bound —
     // docs/potentials.md).
     let cases = [
