@@ -104,7 +104,7 @@ pub fn lammps_potential(protocol: &Protocol, model: Option<&Model>) -> Result<La
             format!("{} entries for {n_types} species", lmp.labels.len()),
         ));
     }
-    let (commands, files) = match model {
+    let (mut commands, mut files) = match model {
         _ if !lmp.pair.is_empty() => (lmp.pair.clone(), Vec::new()),
         Some(m) => {
             let types: Vec<usize> = (0..n_types).collect();
@@ -118,6 +118,7 @@ pub fn lammps_potential(protocol: &Protocol, model: Option<&Model>) -> Result<La
             ));
         }
     };
+    zjw_file(lmp, &mut commands, &mut files).map_err(|problem| bad("write_eam_zjw", problem))?;
     Ok(LammpsPotential {
         units,
         masses,
@@ -125,6 +126,48 @@ pub fn lammps_potential(protocol: &Protocol, model: Option<&Model>) -> Result<La
         commands,
         files,
     })
+}
+
+/// The word in `[lammps] pair` lines that stands for the Zhou–Johnson–Wadley file vitrum writes
+/// (`[lammps] write_eam_zjw`).
+pub const EAM_ZJW_PLACEHOLDER: &str = "EAM_ZJW";
+
+/// With `write_eam_zjw` set: the file among the run directory's files (named after its elements,
+/// `CuZrAl.zjw.eam.alloy`) and in place of [`EAM_ZJW_PLACEHOLDER`] in the pair lines. The
+/// placeholder without the setting (or the reverse) is an error.
+fn zjw_file(
+    lmp: &LammpsSettings,
+    commands: &mut [String],
+    files: &mut Vec<(String, String)>,
+) -> std::result::Result<(), String> {
+    let uses = commands.iter().any(|c| c.contains(EAM_ZJW_PLACEHOLDER));
+    match (lmp.write_eam_zjw.is_empty(), uses) {
+        (true, false) => return Ok(()),
+        (true, true) => {
+            return Err(format!(
+                "the pair lines name {EAM_ZJW_PLACEHOLDER}, but no elements are given: set \
+                 write_eam_zjw = [\"Cu\", \"Zr\", \"Al\"] (the file's elements)"
+            ));
+        }
+        (false, false) => {
+            return Err(format!(
+                "a file is written for {:?}, but no pair line names it: use e.g. \
+                 \"pair_coeff * * {EAM_ZJW_PLACEHOLDER} Cu Zr Al\" with \"pair_style eam/alloy\"",
+                lmp.write_eam_zjw
+            ));
+        }
+        (false, true) => {}
+    }
+    let alloy = crate::eam_zjw::ZjwAlloy::new(&lmp.write_eam_zjw).map_err(|e| e.to_string())?;
+    let name = format!(
+        "{}.zjw.eam.alloy",
+        alloy.elements.iter().map(|e| e.symbol).collect::<String>()
+    );
+    for c in commands.iter_mut() {
+        *c = c.replace(EAM_ZJW_PLACEHOLDER, &name);
+    }
+    files.push((name, alloy.setfl().to_text()));
+    Ok(())
 }
 
 /// The LAMMPS input for `protocol` with `potential` and `seed`, writing `out.dump` and `out.bin`.

@@ -6,10 +6,12 @@
 //! thermostat, linear quench, FIRE then L-BFGS to a force-norm tolerance, Verlet lists; 2D and
 //! 3D; deterministic for a seed and independent of the thread count) and [`LammpsSampler`] (the
 //! same protocol as a LAMMPS input, run by `lmp`, read back with its dynamical matrix; also
-//! potentials only LAMMPS has: the `vashishta-sic`, `tersoff-sic`, `eam-cuzral` and
-//! `amorphous-carbon-2d` presets). [`dataset`] generates the samples of resumable datasets (the facade featurizes them).
+//! potentials only LAMMPS has: the `vashishta-sic`, `tersoff-sic`, `eam-cuzral`, `cu-zr-al` and
+//! `amorphous-carbon-2d` presets; [`eam_zjw`] writes the Zhou–Johnson–Wadley Cu–Zr–Al `eam.alloy`
+//! file `cu-zr-al` uses). [`dataset`] generates the samples of resumable datasets (the facade featurizes them).
 
 pub mod dataset;
+pub mod eam_zjw;
 pub mod error;
 pub mod fire;
 pub mod forces;

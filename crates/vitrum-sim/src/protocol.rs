@@ -125,6 +125,11 @@ pub struct LammpsSettings {
     /// FIRE converged; used for LCBOP too).
     #[serde(default = "default_min_style")]
     pub min_style: String,
+    /// Elements of a Zhou–Johnson–Wadley 2004 `eam.alloy` file that vitrum writes into each run
+    /// directory ([`crate::eam_zjw`]), e.g. `["Cu", "Zr", "Al"]`; the `pair` lines name it
+    /// [`crate::lammps::EAM_ZJW_PLACEHOLDER`] (`pair_coeff * * EAM_ZJW Cu Zr Al`). Empty: none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub write_eam_zjw: Vec<String>,
 }
 
 impl Default for LammpsSettings {
@@ -136,6 +141,7 @@ impl Default for LammpsSettings {
             dynmat_step: default_dynmat_step(),
             labels: Vec::new(),
             min_style: default_min_style(),
+            write_eam_zjw: Vec::new(),
         }
     }
 }
@@ -171,6 +177,7 @@ pub const PRESETS: &[(&str, &str)] = &[
         include_str!("../presets/vashishta-sic.toml"),
     ),
     ("eam-cuzral", include_str!("../presets/eam-cuzral.toml")),
+    ("cu-zr-al", include_str!("../presets/cu-zr-al.toml")),
     (
         "amorphous-carbon-2d",
         include_str!("../presets/amorphous-carbon-2d.toml"),

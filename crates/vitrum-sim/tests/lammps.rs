@@ -204,17 +204,23 @@ fn lammps_only_presets_run() {
     // Mendelev's Cu–Zr, so ≈ −4.6 for the 64:36 phase mixture; graphene −7.35 with LCBOP), and
     // these very fast quenches of tiny cells lie within about 1–1.5 eV/atom above (measured:
     // −5.50, −4.36, −6.96); outside means wrong units, elements or potential file.
+    // cu-zr-al (Cu46Zr46Al8, the Zhou–Johnson–Wadley file vitrum writes): its crystals give
+    // −3.54 (fcc Cu), −6.36 (hcp Zr), −3.58 (fcc Al), so −4.84 eV for the phase mixture, and its
+    // cross pairs bind: the 500-atom glass of the full protocol sits at −5.37 eV at 300 K under
+    // NPT (−5.40 and −5.41 for two full-preset samples); this tiny fast quench measured −5.36. Above
+    // −5.1 would mean cross pairs nearly as weak as the phase mixture's (a wrong mixing rule).
     //
     // ν_max bounds (THz): the highest mode a sound glass of these elements can have, well above
     // the crystals' (3C-SiC's LO branch ends near 29 THz, C–C sp³ stretching near 40; fcc Cu
-    // near 7.5; graphene's optical branch near 48, sp chains' C≡C stretching near 63; measured
-    // 34.3, 7.9 and 61.0) but far below the spurious modes of pairs
+    // near 7.5, fcc Al near 9.7; graphene's optical branch near 48, sp chains' C≡C stretching
+    // near 63; measured 34.3, 7.9, 9.5 (Cu–Zr–Al) and 61.0) but far below the spurious modes of pairs
     // parked at a cutoff-function edge (Tersoff: up to 150 THz, so tersoff-sic has no bound —
     // docs/potentials.md).
     let cases = [
         ("tersoff-sic", 64usize, 300u64, 300u64, (-6.4, -4.8), None),
         ("vashishta-sic", 64, 300, 300, (-6.4, -4.8), Some(40.0)),
         ("eam-cuzral", 108, 300, 300, (-4.7, -3.8), Some(12.0)),
+        ("cu-zr-al", 108, 300, 300, (-5.6, -5.1), Some(12.0)),
         (
             "amorphous-carbon-2d",
             60,
@@ -289,6 +295,7 @@ fn the_native_sampler_refuses_lammps_only_presets_by_name() {
         "tersoff-sic",
         "vashishta-sic",
         "eam-cuzral",
+        "cu-zr-al",
         "amorphous-carbon-2d",
     ] {
         let p = Protocol::preset(name).unwrap();

@@ -60,7 +60,7 @@ Examples:
   vitrum generate --system my-protocol.toml --samples 10 --out mine")]
 pub struct GenerateArgs {
     /// Protocol preset (ka3d, ka2d, yukawa, sw-si; LAMMPS backend only: vashishta-sic,
-    /// tersoff-sic, eam-cuzral, amorphous-carbon-2d) or a protocol file (*.toml).
+    /// tersoff-sic, eam-cuzral, cu-zr-al, amorphous-carbon-2d) or a protocol file (*.toml).
     #[arg(long)]
     pub system: String,
     /// Number of samples.

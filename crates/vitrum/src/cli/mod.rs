@@ -16,6 +16,7 @@ mod rdf;
 mod run;
 mod sq;
 mod validate;
+mod write_eam;
 
 use clap::{Parser, Subcommand};
 
@@ -66,6 +67,8 @@ pub enum Command {
     Demo(demo::DemoArgs),
     /// Compare this build with the reference data (LAMMPS, numpy, scikit-learn): a table.
     Validate(validate::ValidateArgs),
+    /// Write the Zhou–Johnson–Wadley 2004 EAM of given elements as a LAMMPS eam.alloy file.
+    WriteEam(write_eam::WriteEamArgs),
 }
 
 /// Runs one parsed command line.
@@ -93,6 +96,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Run(args) => run::run(&args, cli.quiet),
         Command::Demo(args) => demo::run(&args, cli.quiet),
         Command::Validate(args) => validate::run(&args, cli.quiet),
+        Command::WriteEam(args) => write_eam::run(&args, cli.quiet),
     }
 }
 
