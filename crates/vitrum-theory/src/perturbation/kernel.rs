@@ -31,9 +31,34 @@ pub struct LinearResponse {
 }
 
 impl LinearResponse {
-    /// K (g − g₀) + K_ρ (ρ − ρ₀): the first-order change of the spectrum.
+    /// Whether bin k of channel c (column c·n_r + k) has pairs at the reference (g₀ ≠ 0).
+    /// Outside the support K is the formal derivative, astronomically large inside the core
+    /// (φ″ ~ r⁻¹⁴) and never exercised by a physical change of g.
+    pub fn support(&self) -> Vec<bool> {
+        self.g0.iter().map(|g| *g != 0.0).collect()
+    }
+
+    /// K with the columns outside [`LinearResponse::support`] set to zero: what to plot, write
+    /// or compare with a fitted W.
+    pub fn kernel_on_support(&self) -> Array2<f64> {
+        let mut k = self.kernel.clone();
+        for (j, inside) in self.support().into_iter().enumerate() {
+            if !inside {
+                k.column_mut(j).fill(0.0);
+            }
+        }
+        k
+    }
+
+    /// K (g − g₀) + K_ρ (ρ − ρ₀): the first-order change of the spectrum. Changes of g where
+    /// g₀ = 0 are ignored (a pair closer than any reference pair: the formal derivative there
+    /// would swamp the prediction; first order cannot describe it anyway).
     pub fn change(&self, g: &[f64], rho: f64) -> Vec<f64> {
-        let dg: Array1<f64> = g.iter().zip(&self.g0).map(|(a, b)| a - b).collect();
+        let dg: Array1<f64> = g
+            .iter()
+            .zip(&self.g0)
+            .map(|(a, b)| if *b != 0.0 { a - b } else { 0.0 })
+            .collect();
         let dd = self.kernel.dot(&dg);
         dd.iter()
             .zip(&self.k_rho)

@@ -24,7 +24,8 @@ Outputs (each written atomically; give at least one):
                     metal ν in THz; 0 where ω² < 0), omega2_L, omega2_T (eigenvalue units, signed)
   --vdos CSV        omega (bin midpoints), vdos (QCA, histogram density), k_rho (∂D/∂ρ)
   --kernel NPY      float64 [bins, channels × r bins]: K = ∂D(ω_i)/∂g_c(r_k), columns
-                    channel-major in a ≤ b order, like a dataset's partial-rdf rows
+                    channel-major in a ≤ b order, like a dataset's partial-rdf rows; zero where
+                    the reference g is 0 (no pairs there: the formal derivative is meaningless)
 
 Examples:
   vitrum theory --potential kob-andersen --rdf fixtures/ka2d/rdf.csv --dim 2 --density 1.2 \\
@@ -210,7 +211,7 @@ pub fn run(args: &TheoryArgs, quiet: bool) -> Result<()> {
             emit(&t, Some(path), quiet)?;
         }
         if let Some(path) = &args.kernel {
-            let kernel = resp.kernel.mapv(|v| v / f);
+            let kernel = resp.kernel_on_support().mapv(|v| v / f);
             vitrum_io::write_npy(path, &kernel)?;
             if !quiet {
                 eprintln!(
