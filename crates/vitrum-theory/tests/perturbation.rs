@@ -274,3 +274,48 @@ fn sum_rule_kernel_reproduces_m2_on_the_fixtures() {
         assert!(rel < 1e-2, "{name}: {rel:e}");
     }
 }
+
+/// Unequal masses (Kob–Andersen with m_B = 3): the acoustic plane wave still has ω → 0 as k → 0
+/// with the Born–Huang speeds of the mean mass m̄ = Σ x_a m_a (c² = elastic constant / mass
+/// density), and its k → ∞ limit is the M2 of the mean mass, below the exact Tr D/(dN) whose
+/// ⟨1/m⟩ weighting the sum-rule kernel keeps (docs/theory.md, "Masses").
+#[test]
+fn unequal_masses_use_the_mean_mass_acoustic_branch() {
+    let text = registry::PRESETS
+        .iter()
+        .find(|p| p.0 == "kob-andersen")
+        .unwrap()
+        .1
+        .replace("2 = 1.0", "2 = 3.0");
+    let heavy = registry::from_toml(&text, "ka-heavy").unwrap();
+    let light = registry::preset("kob-andersen").unwrap();
+    let dim = Dim::from_usize(3).unwrap();
+    let x = [0.8, 0.2];
+    let e = edges(3.6, 1800);
+    let t_heavy = PairTable::from_model(&heavy, &x, &e, dim).unwrap();
+    let t_light = PairTable::from_model(&light, &x, &e, dim).unwrap();
+    let g: Vec<f64> = KA
+        .iter()
+        .flat_map(|&s| {
+            t_light
+                .r
+                .iter()
+                .map(move |&r| model_g(r, s))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let mean_mass = 0.8 * 1.0 + 0.2 * 3.0;
+    for k in [1e-3, 2.0, 1000.0] {
+        let h = dispersion(&t_heavy, &g, RHO, &[k]).unwrap();
+        let l = dispersion(&t_light, &g, RHO, &[k]).unwrap();
+        // the whole dispersion is the equal-mass one divided by m̄ (round-off only)
+        assert!((h.omega2_l[0] * mean_mass - l.omega2_l[0]).abs() < 1e-12 * l.omega2_l[0].abs());
+        assert!((h.omega2_t[0] * mean_mass - l.omega2_t[0]).abs() < 1e-12 * l.omega2_t[0].abs());
+    }
+    // exact M2 weighs each species by its own 1/m: larger than the mean-mass limit here
+    let exact = m2(&t_heavy, &g, RHO).unwrap();
+    let d = dispersion(&t_heavy, &g, RHO, &[1000.0]).unwrap();
+    let limit = (d.omega2_l[0] + 2.0 * d.omega2_t[0]) / 3.0;
+    eprintln!("m_B = 3: exact M2 {exact:.4e}, QCA k → ∞ limit {limit:.4e}");
+    assert!(exact > 1.05 * limit, "{exact} vs {limit}");
+}
