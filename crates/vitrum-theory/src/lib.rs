@@ -19,6 +19,7 @@ pub mod hessian;
 pub mod interactions;
 pub mod kpm;
 pub mod modes;
+pub mod perturbation;
 pub mod spec;
 pub mod spectral_properties;
 pub mod spectrum;

@@ -15,6 +15,7 @@ mod predict;
 mod rdf;
 mod run;
 mod sq;
+mod theory;
 mod validate;
 mod write_eam;
 
@@ -61,6 +62,8 @@ pub enum Command {
     Generate(generate::GenerateArgs),
     /// Recompute a dataset's features and targets on other grids.
     Featurize(featurize::FeaturizeArgs),
+    /// First-order theory: QCA dispersion, VDOS and kernel K(ω, r) from a reference g_ab(r).
+    Theory(theory::TheoryArgs),
     /// Run a whole study from a TOML file: data, every backend, held-out metrics, report.
     Run(run::RunArgs),
     /// The built-in study: generate KA 2D glasses, fit every backend, write a report.
@@ -93,6 +96,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Evaluate(args) => evaluate::run(&args, cli.quiet),
         Command::Generate(args) => generate::run(&args, cli.quiet),
         Command::Featurize(args) => featurize::run(&args, cli.quiet),
+        Command::Theory(args) => theory::run(&args, cli.quiet),
         Command::Run(args) => run::run(&args, cli.quiet),
         Command::Demo(args) => demo::run(&args, cli.quiet),
         Command::Validate(args) => validate::run(&args, cli.quiet),
