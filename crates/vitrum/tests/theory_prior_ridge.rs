@@ -1,0 +1,129 @@
+//! Ridge shrunk towards the first-order kernel (issue 11, `theory-prior-ridge`): with the QCA
+//! kernel K (σ = 10, the σ cross-validation picks on 0..119) at the training subset's mean
+//! partials as the prior W₀, min ‖Y − XWᵀ − b‖² + α‖W − K‖² on partial g_ab(r) features of
+//! fixtures/dataset-ka2d, against plain ridge (shrunk towards 0), both with α by k-fold CV on the
+//! subset, scored on the held-out samples 120..149 (variance-weighted R², mean over 20 random
+//! subsets per size).
+//!
+//! Measured: 5 glasses: ridge 0.6981, theory-prior-ridge 0.7150 (the prior helps); 10 glasses:
+//! 0.8651 vs 0.8602 (it does not: issue 11 asks it to, and this is recorded as not met); 120:
+//! 0.9360 vs 0.9360. Adding the density response (features [g | ρ], prior [K K_ρ]) was tried
+//! and did worse (0.7032, 0.8569). Asserted: the gain at 5, no loss beyond 0.02 at 10, agreement
+//! to 0.01 at 120.
+
+use ndarray::{Array2, Axis, s};
+use vitrum_io::Dataset;
+use vitrum_io::manifest::{FeatureKind, TargetKind};
+use vitrum_regress::candidates::ALPHA;
+use vitrum_regress::metrics::r2_variance_weighted;
+use vitrum_regress::{
+    Estimator, FitOptions, FittedAxes, LinearEstimator, PriorRidgeEstimator, SearchGrid, backend,
+    fit_cv_estimator, kfold, logspace,
+};
+use vitrum_theory::perturbation::{PairTable, SpectrumGrid, linear_response};
+use vitrum_theory::registry;
+
+struct Data {
+    table: PairTable,
+    g: Array2<f64>,
+    rho: Vec<f64>,
+    y: Array2<f64>,
+    omega_edges: Vec<f64>,
+}
+
+fn ka2d() -> Data {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/dataset-ka2d");
+    let ds = Dataset::read(&dir).unwrap();
+    let model = registry::preset("kob-andersen").unwrap();
+    let n: usize = ds.manifest.composition.iter().sum();
+    let fractions: Vec<f64> = ds
+        .manifest
+        .composition
+        .iter()
+        .map(|&c| c as f64 / n as f64)
+        .collect();
+    let partials = ds.feature(&FeatureKind::PartialRdf).unwrap();
+    let target = ds.target(&TargetKind::VdosHistogram).unwrap();
+    Data {
+        table: PairTable::from_model(
+            &model,
+            &fractions,
+            &partials.entry.grid.edges,
+            ds.dim().unwrap(),
+        )
+        .unwrap(),
+        g: partials.data.clone(),
+        rho: ds.manifest.densities().unwrap(),
+        y: target.data.clone(),
+        omega_edges: target.entry.grid.edges.clone(),
+    }
+}
+
+/// Held-out R² of (ridge, prior ridge) trained on the samples `train`.
+fn scores(d: &Data, train: &[usize]) -> (f64, f64) {
+    let x = d.g.select(Axis(0), train);
+    let y = d.y.select(Axis(0), train);
+    let g0 = x.mean_axis(Axis(0)).unwrap().to_vec();
+    let rho0 = train.iter().map(|&i| d.rho[i]).sum::<f64>() / train.len() as f64;
+    let grid = SpectrumGrid::new(d.omega_edges.clone(), 10.0).unwrap();
+    let k = linear_response(&d.table, &g0, rho0, &grid)
+        .unwrap()
+        .kernel_on_support();
+    let params = FitOptions::new().validate().unwrap();
+    let ridge = LinearEstimator::new(backend::by_name("native-ridge").unwrap(), params);
+    let prior = PriorRidgeEstimator::new(ridge, k, "theory-prior-ridge");
+    let search = SearchGrid::new().axis(ALPHA, logspace(-6.0, 4.0, 21));
+    let folds = kfold(train.len(), train.len().min(5)).unwrap();
+    let (xt, yt) = (d.g.slice(s![120..150, ..]), d.y.slice(s![120..150, ..]));
+    let held_out = |e: &dyn Estimator| {
+        let (m, _) = fit_cv_estimator(
+            e,
+            x.view(),
+            y.view(),
+            &FittedAxes::default(),
+            &search,
+            &folds,
+        )
+        .unwrap();
+        r2_variance_weighted(yt, m.predict(xt).unwrap().view())
+    };
+    (held_out(&ridge), held_out(&prior))
+}
+
+/// A reproducible random subset of 0..120 (xorshift).
+fn subset(seed: u64, n: usize) -> Vec<usize> {
+    let mut s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let mut all: Vec<usize> = (0..120).collect();
+    for i in (1..all.len()).rev() {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        all.swap(i, (s % (i as u64 + 1)) as usize);
+    }
+    all.truncate(n);
+    all
+}
+
+#[test]
+fn the_theory_prior_helps_with_few_glasses_and_fades_with_many() {
+    let d = ka2d();
+    for n in [5usize, 10] {
+        let (mut ridge, mut prior) = (0.0, 0.0);
+        let repeats = 20;
+        for r in 0..repeats {
+            let (a, b) = scores(&d, &subset(1000 * n as u64 + r, n));
+            ridge += a / repeats as f64;
+            prior += b / repeats as f64;
+        }
+        eprintln!("n = {n}: mean held-out R² ridge {ridge:.4}, theory-prior-ridge {prior:.4}");
+        if n == 5 {
+            assert!(prior > ridge, "n = {n}: {prior} ≤ {ridge}");
+        } else {
+            assert!(prior > ridge - 0.02, "n = {n}: {prior} vs {ridge}");
+        }
+    }
+    let all: Vec<usize> = (0..120).collect();
+    let (ridge, prior) = scores(&d, &all);
+    eprintln!("n = 120: ridge {ridge:.4}, theory-prior-ridge {prior:.4}");
+    assert!((prior - ridge).abs() < 0.01, "{prior} vs {ridge}");
+}
