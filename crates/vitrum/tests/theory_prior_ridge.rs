@@ -8,8 +8,8 @@
 //! Measured: 5 glasses: ridge 0.6981, theory-prior-ridge 0.7150 (the prior helps); 10 glasses:
 //! 0.8651 vs 0.8602 (it does not: issue 11 asks it to, and this is recorded as not met); 120:
 //! 0.9360 vs 0.9360. Adding the density response (features [g | ρ], prior [K K_ρ]) was tried
-//! and did worse (0.7032, 0.8569), and so did σ by CV on each subset (0.8406 at 10). Asserted: the gain at 5, no loss beyond 0.02 at 10, agreement
-//! to 0.01 at 120.
+//! and did worse (0.7032, 0.8569), and so did σ by CV on each subset (0.8406 at 10).
+//! Asserted: the gain at 5, no loss beyond 0.02 at 10, agreement to 0.01 at 120.
 
 use ndarray::{Array2, Axis, s};
 use vitrum_io::Dataset;
