@@ -118,4 +118,27 @@ mod tests {
         assert_eq!(study.data.samples, Some(150));
         assert_eq!(study.protocol().unwrap().n, 512);
     }
+
+    /// `vitrum demo --n 256` (N that no sq2 lattice fills): the study is valid and its first
+    /// glass has its starting configuration of 256 particles.
+    #[test]
+    fn the_demo_takes_any_n() {
+        for n in [256, 129, 1000] {
+            let args = demo::DemoArgs {
+                out: "x".into(),
+                samples: None,
+                n: Some(n),
+                backends: Vec::new(),
+                json: false,
+            };
+            let protocol = demo::study(&args).unwrap().protocol().unwrap();
+            assert_eq!(protocol.n, n);
+            let labels = vec!["A".to_string(), "B".to_string()];
+            let mut rng = vitrum_sim::rng::Rng::new(1);
+            let c =
+                vitrum_sim::init::initial_configuration(&protocol, &labels, &[1.0, 1.0], &mut rng)
+                    .unwrap();
+            assert_eq!(c.len(), n);
+        }
+    }
 }
