@@ -50,6 +50,11 @@ pub fn study(args: &DemoArgs) -> Result<Study> {
     }
     if !args.backends.is_empty() {
         study.fit.backends = args.backends.clone();
+        // learning curves of the demo's backends that are still fitted
+        study
+            .report
+            .learning_curves
+            .retain(|b| args.backends.contains(b));
     }
     study.validate()?;
     Ok(study)

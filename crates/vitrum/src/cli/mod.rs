@@ -13,6 +13,7 @@ mod modes;
 mod output;
 mod predict;
 mod rdf;
+pub mod resources;
 mod run;
 mod sq;
 
