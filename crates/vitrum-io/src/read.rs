@@ -38,6 +38,10 @@ impl std::fmt::Display for DimSource {
 }
 
 /// Extension → chemfiles format, for the extensions chemfiles does not know itself.
+/// Cell widths beyond which a coordinate counts as corrupt (10⁶: a wrapped position then keeps
+/// at most 10 of its 16 digits; unwrapped trajectories stay far below).
+const FAR_OUTSIDE: f64 = 1e6;
+
 const EXTENSIONS: &[(&str, &str)] = &[
     ("dump", "LAMMPS"),
     ("lammpstrj", "LAMMPS"),
@@ -377,6 +381,24 @@ impl ConfigurationReader {
                 what: if dim == Dim::Two { "area" } else { "volume" },
                 value: measure,
             });
+        }
+        // a coordinate a million cell widths away (1e308 in a cell of 10) wraps to a position
+        // with no significant digit left: refused, not silently wrapped
+        let width = cell
+            .perpendicular_widths(dim)
+            .into_iter()
+            .fold(f64::INFINITY, f64::min);
+        for (atom, p) in positions.iter().enumerate() {
+            if let Some(&value) = p.iter().find(|v| v.abs() > FAR_OUTSIDE * width) {
+                return Err(IoError::FarOutside {
+                    path: path.clone(),
+                    frame: index,
+                    atom,
+                    id: atom + 1,
+                    value,
+                    cells: value.abs() / width,
+                });
+            }
         }
 
         let n = frame.size();

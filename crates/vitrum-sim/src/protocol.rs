@@ -209,6 +209,23 @@ impl Protocol {
                 message: e.to_string(),
             });
         }
+        let looks_like_a_path = name_or_path.contains(std::path::MAIN_SEPARATOR)
+            || name_or_path.contains('/')
+            || path.extension().is_some();
+        if looks_like_a_path {
+            return Err(SimError::ProtocolFile {
+                path: path.display().to_string(),
+                message: if path.exists() {
+                    "not a regular file".into()
+                } else {
+                    format!(
+                        "file not found (a protocol is a preset name, one of {}, or an existing \
+                         TOML file)",
+                        preset_names()
+                    )
+                },
+            });
+        }
         Self::preset(name_or_path)
     }
 
@@ -437,6 +454,19 @@ mod tests {
             }
             assert_eq!(p, old, "{name}");
         }
+    }
+
+    #[test]
+    fn a_missing_protocol_file_is_not_an_unknown_preset() {
+        let e = Protocol::load("nothere.toml").unwrap_err().to_string();
+        assert!(
+            e.contains("nothere.toml") && e.contains("file not found"),
+            "{e}"
+        );
+        let e = Protocol::load("dir/ka2d").unwrap_err().to_string();
+        assert!(e.contains("file not found"), "{e}");
+        let e = Protocol::load("nothere").unwrap_err().to_string();
+        assert!(e.contains("unknown") || e.contains("preset"), "{e}");
     }
 
     #[test]
