@@ -37,6 +37,8 @@ pub struct DemoArgs {
     /// Print results.json to standard output instead of the summary table.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub resources: super::resources::ForceArg,
 }
 
 /// The demo study with the command line's overrides.
@@ -61,5 +63,11 @@ pub fn study(args: &DemoArgs) -> Result<Study> {
 }
 
 pub fn run(args: &DemoArgs, quiet: bool) -> Result<()> {
-    super::run::execute(&study(args)?, &args.out, quiet, args.json)
+    super::run::execute(
+        &study(args)?,
+        &args.out,
+        quiet,
+        args.json,
+        args.resources.force,
+    )
 }

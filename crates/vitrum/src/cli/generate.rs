@@ -97,21 +97,38 @@ pub struct GenerateArgs {
 /// (10 (dN)³); in memory, two samples' dynamical matrices at once and the assembled eigenvalue,
 /// feature and target arrays of every sample.
 fn estimate(args: &GenerateArgs, protocol: &Protocol) -> Estimate {
+    let mut e = generation_estimate(
+        args.samples,
+        protocol,
+        args.grids.r_bins.unwrap_or(200),
+        args.grids.omega_bins.unwrap_or(100),
+    );
+    e.what = format!(
+        "vitrum generate --samples {} ({} atoms each)",
+        args.samples, protocol.n
+    );
+    e
+}
+
+/// [`estimate`] for `samples` glasses of `protocol` with features and targets of `r_bins` and
+/// `omega_bins` points (also what `vitrum run` and `demo` check before generating).
+pub fn generation_estimate(
+    samples: usize,
+    protocol: &Protocol,
+    r_bins: usize,
+    omega_bins: usize,
+) -> Estimate {
     let n = protocol.n as f64;
-    let samples = args.samples as f64;
     let dof = protocol.dim as f64 * n;
     let neighbours = (0.5 * protocol.density * ball_volume(protocol.dim, 2.8)).max(10.0);
     let steps = protocol.melt_steps as f64 + 2.0 * protocol.quench_steps as f64;
     let per_sample = n * steps * neighbours * 30.0 + 10.0 * dof.powi(3);
-    let bins =
-        args.grids.r_bins.unwrap_or(200) as f64 * 4.0 + args.grids.omega_bins.unwrap_or(100) as f64;
+    let bins = r_bins as f64 * 4.0 + omega_bins as f64;
+    let samples_f = samples as f64;
     Estimate {
-        what: format!(
-            "vitrum generate --samples {} ({} atoms each)",
-            args.samples, protocol.n
-        ),
-        bytes: 2.0 * 3.0 * 8.0 * dof * dof + samples * 8.0 * (2.0 * dof + 4.0 * bins),
-        work: samples * per_sample,
+        what: format!("generating {samples} glasses of {} atoms", protocol.n),
+        bytes: 2.0 * 3.0 * 8.0 * dof * dof + samples_f * 8.0 * (2.0 * dof + 4.0 * bins),
+        work: samples_f * per_sample,
         fix: "fewer --samples, a smaller --n, or fewer bins".into(),
     }
 }
