@@ -153,6 +153,72 @@ impl std::fmt::Debug for ConfigurationReader {
     }
 }
 
+/// Formats that are text: their bytes must be UTF-8, which chemfiles' Rust binding assumes of
+/// every message quoting the file (a stray byte there is a panic, not an error).
+const TEXT_FORMATS: &[&str] = &[
+    "LAMMPS",
+    "LAMMPS Data",
+    "XYZ",
+    "PDB",
+    "GRO",
+    "CIF",
+    "mmCIF",
+    "MOL2",
+    "SDF",
+    "SMI",
+    "CML",
+];
+
+enum Utf8Check {
+    Os(std::io::Error),
+    Invalid { offset: u64, line: u64 },
+}
+
+/// Streams the file once, checking that it is UTF-8 (sequences split across reads carried over).
+fn check_utf8(path: &Path) -> std::result::Result<(), Utf8Check> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path).map_err(Utf8Check::Os)?;
+    let mut buf = vec![0u8; 1 << 20];
+    let (mut carry, mut offset, mut line) = (0usize, 0u64, 1u64);
+    loop {
+        let n = file.read(&mut buf[carry..]).map_err(Utf8Check::Os)?;
+        let len = carry + n;
+        let chunk = &buf[..len];
+        let valid = match std::str::from_utf8(chunk) {
+            Ok(_) => len,
+            Err(e) if e.error_len().is_none() && n > 0 => e.valid_up_to(),
+            Err(e) => {
+                let bad = e.valid_up_to();
+                let lines = chunk[..bad].iter().filter(|&&b| b == b'\n').count() as u64;
+                return Err(Utf8Check::Invalid {
+                    offset: offset + bad as u64,
+                    line: line + lines,
+                });
+            }
+        };
+        line += chunk[..valid].iter().filter(|&&b| b == b'\n').count() as u64;
+        offset += valid as u64;
+        if n == 0 {
+            return Ok(());
+        }
+        buf.copy_within(valid..len, 0);
+        carry = len - valid;
+    }
+}
+
+/// Runs a chemfiles call, turning a panic of its Rust binding (it panics where the C++ library
+/// reports some failures) into the panic's message.
+fn catch_chemfiles<T>(call: impl FnOnce() -> T) -> std::result::Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(call)).map_err(|payload| {
+        payload
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_else(|| "unreadable file".into())
+            .replace("unexpected failure: ", "")
+    })
+}
+
 /// chemfiles reports some problems both as a warning and as an error; warnings are held here and
 /// printed only when no error repeats them.
 static WARNINGS: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
@@ -215,22 +281,24 @@ impl ConfigurationReader {
         if meta.len() == 0 {
             return Err(malformed("the file is empty".into()));
         }
+        if TEXT_FORMATS.contains(&format.as_str()) {
+            check_utf8(&path).map_err(|e| match e {
+                Utf8Check::Os(e) => IoError::os(&path, e),
+                Utf8Check::Invalid { offset, line } => malformed(format!(
+                    "byte {offset} (line {line}) is not UTF-8 text: a binary or corrupt file, \
+                     not {format}"
+                )),
+            })?;
+        }
         let path_str = path.to_string_lossy().to_string();
-        let mut trajectory =
+        let mut trajectory = catch_chemfiles(|| {
             chemfiles::Trajectory::open_with_format(&path_str, 'r', format.as_str())
-                .map_err(|e| malformed(e.message))?;
+        })
+        .map_err(malformed)?
+        .map_err(|e| malformed(e.message))?;
         // chemfiles' Rust binding panics where the C++ library reports a scanning error; turn
         // that into an error that names the file.
-        let n_frames =
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| trajectory.nsteps()))
-                .map_err(|payload| {
-                    let text = payload
-                        .downcast_ref::<String>()
-                        .cloned()
-                        .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
-                        .unwrap_or_else(|| "unreadable file".into());
-                    malformed(text.replace("unexpected failure: ", ""))
-                })?;
+        let n_frames = catch_chemfiles(|| trajectory.nsteps()).map_err(malformed)?;
         if n_frames == 0 {
             return Err(malformed(
                 "no frame could be read (is the file truncated?)".into(),
@@ -278,15 +346,17 @@ impl ConfigurationReader {
     }
 
     fn read_frame_inner(&mut self, index: usize) -> Result<(Configuration, DimSource)> {
+        let malformed = |message: String| IoError::Malformed {
+            path: self.path.clone(),
+            frame: index,
+            message,
+        };
         let mut frame = chemfiles::Frame::new();
-        self.trajectory
-            .read_step(index, &mut frame)
-            .map_err(|e| IoError::Malformed {
-                path: self.path.clone(),
-                frame: index,
-                message: e.message,
-            })?;
-        self.convert(&frame, index)
+        let trajectory = &mut self.trajectory;
+        catch_chemfiles(|| trajectory.read_step(index, &mut frame))
+            .map_err(malformed)?
+            .map_err(|e| malformed(e.message))?;
+        catch_chemfiles(|| self.convert(&frame, index)).map_err(malformed)?
     }
 
     /// Reads every selected frame.
