@@ -23,7 +23,11 @@ tasks:
   setup   install the Debian packages the build needs (apt-get; only those missing)
   demo    setup, build vitrum in release mode and run `vitrum demo` (arguments pass through)
   test    setup, then run every test of the workspace
-  lint    cargo fmt --check and cargo clippy --all-targets -D warnings";
+  lint    cargo fmt --check and cargo clippy --all-targets -D warnings
+  fuzz [--seconds N]
+          mutate the inputs of every loader (model JSON, NPY, protocol, potential and study
+          TOML, dataset manifest, LAMMPS dumps) for N seconds in all (default 60); prints the
+          executions per target and fails on any panic, keeping the inputs";
 
 fn main() -> Result<()> {
     let task = std::env::args().nth(1).unwrap_or_default();
@@ -51,6 +55,20 @@ fn main() -> Result<()> {
                 .env("VITRUM_LMP", &lmp)
                 .env("PATH", path))?;
             run(Command::new(cargo()).args(["test", "--workspace", "--doc"]))
+        }
+        "fuzz" => {
+            let args: Vec<String> = std::env::args().skip(2).collect();
+            let seconds = match args.as_slice() {
+                [] => "60".to_string(),
+                [flag, n] if flag == "--seconds" && n.parse::<f64>().is_ok_and(|v| v > 0.0) => {
+                    n.clone()
+                }
+                _ => bail!("usage: cargo xtask fuzz [--seconds N]"),
+            };
+            run(Command::new(cargo())
+                .args(["test", "-p", "vitrum", "--test", "loader_mutations", "--"])
+                .args(["--nocapture", "--test-threads", "1"])
+                .env("VITRUM_FUZZ_SECONDS", seconds))
         }
         "lint" => {
             run(Command::new(cargo()).args(["fmt", "--all", "--check"]))?;

@@ -82,31 +82,53 @@ fn mutate(seed: &[u8], s: &mut Stream) -> Vec<u8> {
     b
 }
 
-/// Runs `load` on `runs` mutations of each seed; returns the inputs that panicked.
+/// Runs `load` on each seed and `runs` mutations of each (or, with `VITRUM_FUZZ_SECONDS=S`, on
+/// mutations of the seeds in turn for S/7 seconds: `cargo xtask fuzz` gives each of the seven
+/// targets its share); returns the inputs that panicked and prints the executions.
 fn survive(
     name: &str,
     seeds: &[Vec<u8>],
     runs: usize,
     load: &dyn Fn(&[u8]),
 ) -> Vec<(String, Vec<u8>)> {
+    let budget = std::env::var("VITRUM_FUZZ_SECONDS")
+        .ok()
+        .and_then(|v| v.parse::<f64>().ok())
+        .map(|s| std::time::Duration::from_secs_f64(s / 7.0));
+    let start = std::time::Instant::now();
     let mut s = Stream(name.bytes().fold(7, |h, c| h * 31 + c as u64));
     let mut crashes = Vec::new();
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
-    for seed in seeds {
-        // the seed itself must load
-        for k in 0..=runs {
-            let input = if k == 0 {
-                seed.clone()
-            } else {
-                mutate(seed, &mut s)
-            };
-            if catch_unwind(AssertUnwindSafe(|| load(&input))).is_err() {
-                crashes.push((format!("{name} #{k}"), input));
-            }
+    let mut executions = 0usize;
+    let mut k = 0usize;
+    loop {
+        let done = match budget {
+            Some(b) => k >= seeds.len() && start.elapsed() >= b,
+            None => k >= seeds.len() * (runs + 1),
+        };
+        if done {
+            break;
         }
+        let seed = &seeds[k % seeds.len()];
+        // each seed itself must load first
+        let input = if k < seeds.len() {
+            seed.clone()
+        } else {
+            mutate(seed, &mut s)
+        };
+        if catch_unwind(AssertUnwindSafe(|| load(&input))).is_err() {
+            crashes.push((format!("{name} #{k}"), input));
+        }
+        executions += 1;
+        k += 1;
     }
     std::panic::set_hook(hook);
+    eprintln!(
+        "fuzz {name}: {executions} executions in {:.1} s, {} crashes",
+        start.elapsed().as_secs_f64(),
+        crashes.len()
+    );
     crashes
 }
 
