@@ -80,10 +80,10 @@ fn grid_estimate(args: &SqArgs) -> Estimate {
     }
 }
 
-/// The direct sum for one frame: the wave vectors of the cell shorter than q_max (half of the
+/// The direct sum for one frame (checked on the first): the wave vectors of the cell shorter than q_max (half of the
 /// reciprocal lattice points in the q_max ball, ± pairs counted once), each summed over N atoms;
 /// the candidates of the enclosing box are enumerated first.
-fn direct_estimate(args: &SqArgs, config: &vitrum_io::Configuration, frames: usize) -> Estimate {
+fn direct_estimate(args: &SqArgs, config: &vitrum_io::Configuration) -> Estimate {
     let d = config.dim.get();
     let widths = config.cell.perpendicular_widths(config.dim);
     let cell: f64 = widths.iter().take(d).product();
@@ -96,12 +96,12 @@ fn direct_estimate(args: &SqArgs, config: &vitrum_io::Configuration, frames: usi
         .product();
     Estimate {
         what: format!(
-            "vitrum sq --method direct --q-max {} (≈ {n_q:.2e} wave vectors × {} atoms × {frames} frame(s))",
+            "vitrum sq --method direct --q-max {} (≈ {n_q:.2e} wave vectors × {} atoms per frame)",
             args.q_max,
             config.len()
         ),
         bytes: 32.0 * n_q + 8.0 * n_q,
-        work: frames as f64 * (10.0 * candidates + 20.0 * n_q * config.len() as f64),
+        work: 10.0 * candidates + 20.0 * n_q * config.len() as f64,
         fix: "lower --q-max, or use --method rdf (cost independent of q_max)".into(),
     }
 }
@@ -138,7 +138,7 @@ pub fn run(args: &SqArgs, quiet: bool) -> Result<()> {
             let mut frames = 0usize;
             args.input.for_each_frame(quiet, |c| {
                 if frames == 0 {
-                    check(&direct_estimate(args, c, 1), args.resources.force)?;
+                    check(&direct_estimate(args, c), args.resources.force)?;
                 }
                 let sq = structure_factor_direct(c, &grid)?;
                 if sq

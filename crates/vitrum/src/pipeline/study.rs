@@ -350,9 +350,20 @@ impl Study {
                 f.cv
             );
         }
-        parse_alphas(&f.alphas)?;
-        if let Some(a) = &f.iterative_alphas {
-            parse_alphas(a)?;
+        // sized, not made: N may be too large to allocate (found by the loader mutation tests)
+        for (field, spec) in [
+            ("alphas", Some(&f.alphas)),
+            ("iterative_alphas", f.iterative_alphas.as_ref()),
+        ] {
+            if let Some(spec) = spec {
+                let (_, _, n) = parse_alpha_spec(spec)?;
+                if n > MAX_STUDY_ALPHAS {
+                    bail!(
+                        "[fit] {field} = \"{spec}\": {n} candidate α, more than the {MAX_STUDY_ALPHAS} a \
+                         study searches (17 resolve α to a factor 3); lower N in LOG10_MIN:LOG10_MAX:N"
+                    );
+                }
+            }
         }
         if f.l1_ratios.is_empty() || f.l1_ratios.iter().any(|r| !(0.0..=1.0).contains(r)) {
             bail!(
@@ -477,6 +488,10 @@ impl Study {
             .collect()
     }
 }
+
+/// Most α candidates a study's [fit] alphas may ask for: each is a fit per fold and backend, so
+/// more is hours of work (`vitrum fit` checks its own search against the resource limits).
+pub const MAX_STUDY_ALPHAS: usize = 10_000;
 
 /// `LOG10_MIN:LOG10_MAX:N` → N log-spaced values (numpy.logspace).
 pub fn parse_alphas(text: &str) -> Result<Vec<f64>> {
