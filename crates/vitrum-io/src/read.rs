@@ -132,6 +132,52 @@ fn peek_lammps_dump_layout(path: &Path) -> Result<LammpsDumpLayout> {
     Ok(LammpsDumpLayout { scaled: false })
 }
 
+/// Checks the atom ids of every frame of a LAMMPS dump against 1..=N: chemfiles indexes atoms by
+/// id, and an id of 0 or beyond 2³² corrupts its memory (a crash, found by the loader mutation
+/// tests) where a larger id within range is a clean error. Lines it cannot parse are left to
+/// chemfiles, which reports them.
+fn check_lammps_dump_ids(path: &Path) -> Result<()> {
+    let file = std::fs::File::open(path).map_err(|e| IoError::os(path, e))?;
+    let mut lines = std::io::BufReader::new(file).lines();
+    let (mut number, mut n_atoms, mut frame) = (0u64, None::<u64>, 0usize);
+    while let Some(line) = lines.next() {
+        let line = line.map_err(|e| IoError::os(path, e))?;
+        number += 1;
+        if line.starts_with("ITEM: NUMBER OF ATOMS") {
+            let Some(next) = lines.next() else { break };
+            number += 1;
+            n_atoms = next.map_err(|e| IoError::os(path, e))?.trim().parse().ok();
+        } else if let Some(cols) = line.strip_prefix("ITEM: ATOMS") {
+            let Some(id_col) = cols.split_whitespace().position(|c| c == "id") else {
+                continue;
+            };
+            let Some(n) = n_atoms else { continue };
+            for _ in 0..n {
+                let Some(row) = lines.next() else { break };
+                number += 1;
+                let row = row.map_err(|e| IoError::os(path, e))?;
+                let Some(id) = row.split_whitespace().nth(id_col) else {
+                    continue;
+                };
+                if let Ok(id) = id.parse::<u64>()
+                    && !(1..=n).contains(&id)
+                {
+                    return Err(IoError::Malformed {
+                        path: path.to_path_buf(),
+                        frame,
+                        message: format!(
+                            "line {number}: atom id {id} is outside 1..={n} (the frame's NUMBER \
+                             OF ATOMS); ids must number the atoms from 1"
+                        ),
+                    });
+                }
+            }
+            frame += 1;
+        }
+    }
+    Ok(())
+}
+
 /// An open configuration file: frames are read one at a time, so long trajectories stream.
 pub struct ConfigurationReader {
     path: PathBuf,
@@ -289,6 +335,9 @@ impl ConfigurationReader {
                      not {format}"
                 )),
             })?;
+        }
+        if format == "LAMMPS" {
+            check_lammps_dump_ids(&path)?;
         }
         let path_str = path.to_string_lossy().to_string();
         let mut trajectory = catch_chemfiles(|| {
