@@ -143,6 +143,7 @@ fn check_lammps_dump_ids(path: &Path) -> Result<()> {
     while let Some(line) = lines.next() {
         let line = line.map_err(|e| IoError::os(path, e))?;
         number += 1;
+        control_characters(path, frame, number, &line)?;
         if line.starts_with("ITEM: NUMBER OF ATOMS") {
             let Some(next) = lines.next() else { break };
             number += 1;
@@ -156,6 +157,7 @@ fn check_lammps_dump_ids(path: &Path) -> Result<()> {
                 let Some(row) = lines.next() else { break };
                 number += 1;
                 let row = row.map_err(|e| IoError::os(path, e))?;
+                control_characters(path, frame, number, &row)?;
                 let Some(id) = row.split_whitespace().nth(id_col) else {
                     continue;
                 };
@@ -176,6 +178,25 @@ fn check_lammps_dump_ids(path: &Path) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// A text line with a control character (form feed, NUL, ...) other than tab and carriage
+/// return: Rust and chemfiles split such a line differently (a form feed is whitespace to one
+/// and an id to the other, which crashed chemfiles), so it is refused, naming the line.
+fn control_characters(path: &Path, frame: usize, number: u64, line: &str) -> Result<()> {
+    match line
+        .bytes()
+        .find(|&b| (b < 0x20 && b != b'\t' && b != b'\r') || b == 0x7f)
+    {
+        None => Ok(()),
+        Some(b) => Err(IoError::Malformed {
+            path: path.to_path_buf(),
+            frame,
+            message: format!(
+                "line {number}: control character 0x{b:02x}; a LAMMPS dump is plain text"
+            ),
+        }),
+    }
 }
 
 /// An open configuration file: frames are read one at a time, so long trajectories stream.
