@@ -149,6 +149,7 @@ fn check_lammps_dump_ids(path: &Path) -> Result<()> {
             number += 1;
             n_atoms = next.map_err(|e| IoError::os(path, e))?.trim().parse().ok();
         } else if let Some(cols) = line.strip_prefix("ITEM: ATOMS") {
+            let n_cols = cols.split_whitespace().count();
             let Some(id_col) = cols.split_whitespace().position(|c| c == "id") else {
                 continue;
             };
@@ -158,6 +159,17 @@ fn check_lammps_dump_ids(path: &Path) -> Result<()> {
                 number += 1;
                 let row = row.map_err(|e| IoError::os(path, e))?;
                 control_characters(path, frame, number, &row)?;
+                let values = row.split_whitespace().count();
+                if values != n_cols {
+                    // a short or shifted row puts another value where chemfiles reads the id
+                    return Err(IoError::Malformed {
+                        path: path.to_path_buf(),
+                        frame,
+                        message: format!(
+                            "line {number}: {values} values for the {n_cols} columns of ITEM: ATOMS"
+                        ),
+                    });
+                }
                 let Some(id) = row.split_whitespace().nth(id_col) else {
                     continue;
                 };
