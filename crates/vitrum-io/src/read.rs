@@ -148,6 +148,14 @@ fn check_lammps_dump_ids(path: &Path) -> Result<()> {
             let Some(next) = lines.next() else { break };
             number += 1;
             n_atoms = next.map_err(|e| IoError::os(path, e))?.trim().parse().ok();
+            if n_atoms == Some(0) {
+                // chemfiles' binding aborts the process reading an empty frame
+                return Err(IoError::Malformed {
+                    path: path.to_path_buf(),
+                    frame,
+                    message: format!("line {number}: NUMBER OF ATOMS is 0; a frame needs atoms"),
+                });
+            }
         } else if let Some(cols) = line.strip_prefix("ITEM: ATOMS") {
             let n_cols = cols.split_whitespace().count();
             let Some(id_col) = cols.split_whitespace().position(|c| c == "id") else {
