@@ -27,7 +27,11 @@ tasks:
   validate
           every comparison with the reference data in fixtures/ (LAMMPS, numpy, scikit-learn):
           validation/report.md and validation/results.json, failing when a row fails
-          (arguments pass through to `vitrum validate`, e.g. --only regression)";
+          (arguments pass through to `vitrum validate`, e.g. --only regression)
+  fuzz [--seconds N]
+          mutate the inputs of every loader (model JSON, NPY, protocol, potential and study
+          TOML, dataset manifest, LAMMPS dumps) for N seconds in all (default 60); prints the
+          executions per target and fails on any panic, keeping the inputs";
 
 fn main() -> Result<()> {
     let task = std::env::args().nth(1).unwrap_or_default();
@@ -61,6 +65,20 @@ fn main() -> Result<()> {
             setup()?;
             let args: Vec<String> = std::env::args().skip(2).collect();
             validate(&args)
+        }
+        "fuzz" => {
+            let args: Vec<String> = std::env::args().skip(2).collect();
+            let seconds = match args.as_slice() {
+                [] => "60".to_string(),
+                [flag, n] if flag == "--seconds" && n.parse::<f64>().is_ok_and(|v| v > 0.0) => {
+                    n.clone()
+                }
+                _ => bail!("usage: cargo xtask fuzz [--seconds N]"),
+            };
+            run(Command::new(cargo())
+                .args(["test", "-p", "vitrum", "--test", "loader_mutations", "--"])
+                .args(["--nocapture", "--test-threads", "1"])
+                .env("VITRUM_FUZZ_SECONDS", seconds))
         }
         "lint" => {
             run(Command::new(cargo()).args(["fmt", "--all", "--check"]))?;

@@ -88,6 +88,7 @@ pub fn bond_angles(
             config.species.len()
         )));
     }
+    crate::overlaps::check_overlaps(config)?;
     let list = CellList::new(config, cutoffs.max())?;
     let types = &config.types;
     let lists = list.neighbor_lists(config.len());

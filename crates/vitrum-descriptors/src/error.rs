@@ -35,6 +35,12 @@ pub enum DescriptorError {
         found: String,
     },
 
+    #[error(
+        "atoms {i} and {j} (counting from 0 in file order) are at one point (distance {r:e}); \
+         two atoms cannot overlap: remove the duplicate from the file"
+    )]
+    Overlap { i: usize, j: usize, r: f64 },
+
     #[error("no frame was accumulated")]
     NoFrames,
 

@@ -12,6 +12,7 @@ pub mod descriptor;
 pub mod error;
 pub mod kinds;
 pub mod neighbors;
+pub mod overlaps;
 pub mod rdf;
 pub mod scattering;
 pub mod structure_factor;
@@ -20,6 +21,7 @@ pub use bond_angles::{BondAngleDistribution, PairCutoffs, bond_angles};
 pub use descriptor::{Context, DESCRIPTORS, Descriptor, Params, Registration};
 pub use error::{DescriptorError, Result};
 pub use neighbors::{CellList, Pair};
+pub use overlaps::check_overlaps;
 pub use rdf::{
     Normalization, PartialRdf, Rdf, RdfParams, RdfResult, pair_histogram, pair_index, rdf,
     species_pairs,

@@ -267,6 +267,7 @@ impl Rdf {
                 found: config.dim.to_string(),
             });
         }
+        crate::overlaps::check_overlaps(config)?;
         let hist = pair_histogram(config, &self.params)?;
         let frame = normalize(&hist, config, &self.params);
         for (s, g) in self.sum_g.iter_mut().zip(&frame.g) {

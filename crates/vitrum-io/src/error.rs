@@ -45,6 +45,20 @@ pub enum IoError {
     },
 
     #[error(
+        "{path}: frame {frame}: atom {atom} (id {id}) has a coordinate {value:e}, {cells:.1e} cell \
+         widths outside the cell: wrapped into the cell it would keep no digit of its position \
+         (a corrupt file?); fix or remove it in the file"
+    )]
+    FarOutside {
+        path: PathBuf,
+        frame: usize,
+        atom: usize,
+        id: usize,
+        value: f64,
+        cells: f64,
+    },
+
+    #[error(
         "{path}: frame {frame}: the periodic cell has {what} {value:.6e}; vitrum needs a periodic cell \
          with positive volume (LAMMPS dump/data, extended XYZ with Lattice=\"...\")"
     )]

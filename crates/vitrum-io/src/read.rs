@@ -38,6 +38,10 @@ impl std::fmt::Display for DimSource {
 }
 
 /// Extension → chemfiles format, for the extensions chemfiles does not know itself.
+/// Cell widths beyond which a coordinate counts as corrupt (10⁶: a wrapped position then keeps
+/// at most 10 of its 16 digits; unwrapped trajectories stay far below).
+const FAR_OUTSIDE: f64 = 1e6;
+
 const EXTENSIONS: &[(&str, &str)] = &[
     ("dump", "LAMMPS"),
     ("lammpstrj", "LAMMPS"),
@@ -128,6 +132,93 @@ fn peek_lammps_dump_layout(path: &Path) -> Result<LammpsDumpLayout> {
     Ok(LammpsDumpLayout { scaled: false })
 }
 
+/// Checks the atom ids of every frame of a LAMMPS dump against 1..=N: chemfiles indexes atoms by
+/// id, and an id of 0 or beyond 2³² corrupts its memory (a crash, found by the loader mutation
+/// tests) where a larger id within range is a clean error. Lines it cannot parse are left to
+/// chemfiles, which reports them.
+fn check_lammps_dump_ids(path: &Path) -> Result<()> {
+    let file = std::fs::File::open(path).map_err(|e| IoError::os(path, e))?;
+    let mut lines = std::io::BufReader::new(file).lines();
+    let (mut number, mut n_atoms, mut frame) = (0u64, None::<u64>, 0usize);
+    while let Some(line) = lines.next() {
+        let line = line.map_err(|e| IoError::os(path, e))?;
+        number += 1;
+        control_characters(path, frame, number, &line)?;
+        if line.starts_with("ITEM: NUMBER OF ATOMS") {
+            let Some(next) = lines.next() else { break };
+            number += 1;
+            n_atoms = next.map_err(|e| IoError::os(path, e))?.trim().parse().ok();
+            if n_atoms == Some(0) {
+                // chemfiles' binding aborts the process reading an empty frame
+                return Err(IoError::Malformed {
+                    path: path.to_path_buf(),
+                    frame,
+                    message: format!("line {number}: NUMBER OF ATOMS is 0; a frame needs atoms"),
+                });
+            }
+        } else if let Some(cols) = line.strip_prefix("ITEM: ATOMS") {
+            let n_cols = cols.split_whitespace().count();
+            let Some(id_col) = cols.split_whitespace().position(|c| c == "id") else {
+                continue;
+            };
+            let Some(n) = n_atoms else { continue };
+            for _ in 0..n {
+                let Some(row) = lines.next() else { break };
+                number += 1;
+                let row = row.map_err(|e| IoError::os(path, e))?;
+                control_characters(path, frame, number, &row)?;
+                let values = row.split_whitespace().count();
+                if values != n_cols {
+                    // a short or shifted row puts another value where chemfiles reads the id
+                    return Err(IoError::Malformed {
+                        path: path.to_path_buf(),
+                        frame,
+                        message: format!(
+                            "line {number}: {values} values for the {n_cols} columns of ITEM: ATOMS"
+                        ),
+                    });
+                }
+                let Some(id) = row.split_whitespace().nth(id_col) else {
+                    continue;
+                };
+                if let Ok(id) = id.parse::<u64>()
+                    && !(1..=n).contains(&id)
+                {
+                    return Err(IoError::Malformed {
+                        path: path.to_path_buf(),
+                        frame,
+                        message: format!(
+                            "line {number}: atom id {id} is outside 1..={n} (the frame's NUMBER \
+                             OF ATOMS); ids must number the atoms from 1"
+                        ),
+                    });
+                }
+            }
+            frame += 1;
+        }
+    }
+    Ok(())
+}
+
+/// A text line with a control character (form feed, NUL, ...) other than tab and carriage
+/// return: Rust and chemfiles split such a line differently (a form feed is whitespace to one
+/// and an id to the other, which crashed chemfiles), so it is refused, naming the line.
+fn control_characters(path: &Path, frame: usize, number: u64, line: &str) -> Result<()> {
+    match line
+        .bytes()
+        .find(|&b| (b < 0x20 && b != b'\t' && b != b'\r') || b == 0x7f)
+    {
+        None => Ok(()),
+        Some(b) => Err(IoError::Malformed {
+            path: path.to_path_buf(),
+            frame,
+            message: format!(
+                "line {number}: control character 0x{b:02x}; a LAMMPS dump is plain text"
+            ),
+        }),
+    }
+}
+
 /// An open configuration file: frames are read one at a time, so long trajectories stream.
 pub struct ConfigurationReader {
     path: PathBuf,
@@ -147,6 +238,72 @@ impl std::fmt::Debug for ConfigurationReader {
             .field("n_frames", &self.n_frames)
             .finish()
     }
+}
+
+/// Formats that are text: their bytes must be UTF-8, which chemfiles' Rust binding assumes of
+/// every message quoting the file (a stray byte there is a panic, not an error).
+const TEXT_FORMATS: &[&str] = &[
+    "LAMMPS",
+    "LAMMPS Data",
+    "XYZ",
+    "PDB",
+    "GRO",
+    "CIF",
+    "mmCIF",
+    "MOL2",
+    "SDF",
+    "SMI",
+    "CML",
+];
+
+enum Utf8Check {
+    Os(std::io::Error),
+    Invalid { offset: u64, line: u64 },
+}
+
+/// Streams the file once, checking that it is UTF-8 (sequences split across reads carried over).
+fn check_utf8(path: &Path) -> std::result::Result<(), Utf8Check> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path).map_err(Utf8Check::Os)?;
+    let mut buf = vec![0u8; 1 << 20];
+    let (mut carry, mut offset, mut line) = (0usize, 0u64, 1u64);
+    loop {
+        let n = file.read(&mut buf[carry..]).map_err(Utf8Check::Os)?;
+        let len = carry + n;
+        let chunk = &buf[..len];
+        let valid = match std::str::from_utf8(chunk) {
+            Ok(_) => len,
+            Err(e) if e.error_len().is_none() && n > 0 => e.valid_up_to(),
+            Err(e) => {
+                let bad = e.valid_up_to();
+                let lines = chunk[..bad].iter().filter(|&&b| b == b'\n').count() as u64;
+                return Err(Utf8Check::Invalid {
+                    offset: offset + bad as u64,
+                    line: line + lines,
+                });
+            }
+        };
+        line += chunk[..valid].iter().filter(|&&b| b == b'\n').count() as u64;
+        offset += valid as u64;
+        if n == 0 {
+            return Ok(());
+        }
+        buf.copy_within(valid..len, 0);
+        carry = len - valid;
+    }
+}
+
+/// Runs a chemfiles call, turning a panic of its Rust binding (it panics where the C++ library
+/// reports some failures) into the panic's message.
+fn catch_chemfiles<T>(call: impl FnOnce() -> T) -> std::result::Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(call)).map_err(|payload| {
+        payload
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_else(|| "unreadable file".into())
+            .replace("unexpected failure: ", "")
+    })
 }
 
 /// chemfiles reports some problems both as a warning and as an error; warnings are held here and
@@ -211,22 +368,27 @@ impl ConfigurationReader {
         if meta.len() == 0 {
             return Err(malformed("the file is empty".into()));
         }
+        if TEXT_FORMATS.contains(&format.as_str()) {
+            check_utf8(&path).map_err(|e| match e {
+                Utf8Check::Os(e) => IoError::os(&path, e),
+                Utf8Check::Invalid { offset, line } => malformed(format!(
+                    "byte {offset} (line {line}) is not UTF-8 text: a binary or corrupt file, \
+                     not {format}"
+                )),
+            })?;
+        }
+        if format == "LAMMPS" {
+            check_lammps_dump_ids(&path)?;
+        }
         let path_str = path.to_string_lossy().to_string();
-        let mut trajectory =
+        let mut trajectory = catch_chemfiles(|| {
             chemfiles::Trajectory::open_with_format(&path_str, 'r', format.as_str())
-                .map_err(|e| malformed(e.message))?;
+        })
+        .map_err(malformed)?
+        .map_err(|e| malformed(e.message))?;
         // chemfiles' Rust binding panics where the C++ library reports a scanning error; turn
         // that into an error that names the file.
-        let n_frames =
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| trajectory.nsteps()))
-                .map_err(|payload| {
-                    let text = payload
-                        .downcast_ref::<String>()
-                        .cloned()
-                        .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
-                        .unwrap_or_else(|| "unreadable file".into());
-                    malformed(text.replace("unexpected failure: ", ""))
-                })?;
+        let n_frames = catch_chemfiles(|| trajectory.nsteps()).map_err(malformed)?;
         if n_frames == 0 {
             return Err(malformed(
                 "no frame could be read (is the file truncated?)".into(),
@@ -274,15 +436,17 @@ impl ConfigurationReader {
     }
 
     fn read_frame_inner(&mut self, index: usize) -> Result<(Configuration, DimSource)> {
+        let malformed = |message: String| IoError::Malformed {
+            path: self.path.clone(),
+            frame: index,
+            message,
+        };
         let mut frame = chemfiles::Frame::new();
-        self.trajectory
-            .read_step(index, &mut frame)
-            .map_err(|e| IoError::Malformed {
-                path: self.path.clone(),
-                frame: index,
-                message: e.message,
-            })?;
-        self.convert(&frame, index)
+        let trajectory = &mut self.trajectory;
+        catch_chemfiles(|| trajectory.read_step(index, &mut frame))
+            .map_err(malformed)?
+            .map_err(|e| malformed(e.message))?;
+        catch_chemfiles(|| self.convert(&frame, index)).map_err(malformed)?
     }
 
     /// Reads every selected frame.
@@ -377,6 +541,24 @@ impl ConfigurationReader {
                 what: if dim == Dim::Two { "area" } else { "volume" },
                 value: measure,
             });
+        }
+        // a coordinate a million cell widths away (1e308 in a cell of 10) wraps to a position
+        // with no significant digit left: refused, not silently wrapped
+        let width = cell
+            .perpendicular_widths(dim)
+            .into_iter()
+            .fold(f64::INFINITY, f64::min);
+        for (atom, p) in positions.iter().enumerate() {
+            if let Some(&value) = p.iter().find(|v| v.abs() > FAR_OUTSIDE * width) {
+                return Err(IoError::FarOutside {
+                    path: path.clone(),
+                    frame: index,
+                    atom,
+                    id: atom + 1,
+                    value,
+                    cells: value.abs() / width,
+                });
+            }
         }
 
         let n = frame.size();

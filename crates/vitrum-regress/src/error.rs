@@ -96,7 +96,8 @@ pub enum RegressError {
     },
 
     #[error(
-        "cross-validation: {n_splits} folds need at least {n_splits} samples (or groups), got {got}"
+        "cross-validation with {n_splits} folds: folds must be at least 2 and at most the number \
+         of samples (or groups), which is {got}"
     )]
     BadFolds { n_splits: usize, got: usize },
 
@@ -111,6 +112,18 @@ pub enum RegressError {
          known kinds: {known} (refit the model, or use the vitrum that wrote it)"
     )]
     UnknownModelKind { found: String, known: String },
+
+    #[error(
+        "features of magnitude up to {max_abs:e} {what} in double precision inside the solver (its \
+         sums of squares reach {sum_squares:e}), so the fit would lose its scale invariance \
+         (zero or non-finite weights); rescale the features, or standardise them (--standardize, \
+         a study's standardize = true)"
+    )]
+    FeatureScale {
+        max_abs: f64,
+        sum_squares: f64,
+        what: &'static str,
+    },
 
     #[error("model file is inconsistent: {0}")]
     BadModel(String),

@@ -10,7 +10,7 @@ use crate::candidates::{ALPHA, Hyper, L1_RATIO};
 use crate::cv::CvReport;
 use crate::data::{check_finite, check_nonempty, check_training_data, constant_columns};
 use crate::error::{RegressError, Result};
-use crate::hyperparams::{FitParams, ModelKind};
+use crate::hyperparams::{FitParams, ModelKind, PcaTruncation};
 use crate::metrics;
 use crate::predictor::Predictor;
 use crate::preprocess::Preprocessing;
@@ -98,6 +98,7 @@ pub fn fit_core(
 ) -> Result<Core> {
     check_training_data(x, y)?;
     let (pre, z) = Preprocessing::fit(x, &params.preprocess)?;
+    check_solver_scale(z.view())?;
     let y_mean = y
         .mean_axis(Axis(0))
         .unwrap_or_else(|| Array1::zeros(y.ncols()));
@@ -109,6 +110,26 @@ pub fn fit_core(
         z,
         yc,
         outputs,
+    })
+}
+
+/// Refuses features whose squares overflow or underflow f64 (|z| beyond ~1e150 or below
+/// ~1e-150 throughout): every solver forms sums of squares (Gram matrices, squared singular
+/// values), which would turn into ∞ or 0 and silently give zero weights.
+fn check_solver_scale(z: ArrayView2<f64>) -> Result<()> {
+    let max_abs = z.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+    let sum_squares: f64 = z.iter().map(|v| v * v).sum();
+    let what = if !sum_squares.is_finite() {
+        "overflow"
+    } else if max_abs > 0.0 && sum_squares < f64::MIN_POSITIVE / f64::EPSILON {
+        "underflow"
+    } else {
+        return Ok(());
+    };
+    Err(RegressError::FeatureScale {
+        max_abs,
+        sum_squares,
+        what,
     })
 }
 
@@ -151,11 +172,26 @@ pub(crate) fn assemble(
     grids: FittedAxes,
     constant: Vec<usize>,
 ) -> LinearModel {
+    let mut params = params;
+    let mut pca_note = None;
+    if let (Some(PcaTruncation::Components(asked)), Some(c)) =
+        (params.preprocess.pca, core.pre.components.as_ref())
+        && c.nrows() != asked
+    {
+        // the features' rank bounds the components: record what was used, say so
+        params.preprocess.pca = Some(PcaTruncation::Components(c.nrows()));
+        pca_note = Some(format!(
+            "{asked} principal components asked for, but the training features have rank {}: \
+             {} used (and recorded)",
+            c.nrows(),
+            c.nrows()
+        ));
+    }
     let kind = backend.kind();
     let objective_train = objective(kind, &params, core.z.view(), core.yc.view(), &out.w);
     let fitted = core.z.dot(&out.w.t());
     let train_r2_uniform = metrics::r2_uniform(core.yc.view(), fitted.view());
-    let mut warnings = Vec::new();
+    let mut warnings: Vec<String> = pca_note.into_iter().collect();
     if !constant.is_empty() {
         warnings.push(format!(
             "{} target column(s) constant over the training samples ({:?}); fitted as that constant",
@@ -370,6 +406,57 @@ impl LinearModel {
 
     fn check_consistent(&self) -> Result<()> {
         let bad = |m: String| Err(RegressError::BadModel(m));
+        if crate::backend::by_name(&self.backend).is_err() {
+            return bad(format!(
+                "field \"backend\": '{}' is not a backend of this vitrum ({})",
+                self.backend,
+                crate::backend::names().join(", ")
+            ));
+        }
+        let pre = &self.preprocessing;
+        if self.params.preprocess.standardize != pre.scale.is_some() {
+            return bad(format!(
+                "field \"params.preprocess.standardize\" is {} but \"preprocessing.scale\" is {}",
+                self.params.preprocess.standardize,
+                if pre.scale.is_some() {
+                    "given"
+                } else {
+                    "missing"
+                }
+            ));
+        }
+        if self.params.preprocess.pca.is_some() != pre.components.is_some() {
+            return bad(format!(
+                "field \"params.preprocess.pca\" is {} but \"preprocessing.components\" is {}",
+                if self.params.preprocess.pca.is_some() {
+                    "set"
+                } else {
+                    "null"
+                },
+                if pre.components.is_some() {
+                    "given"
+                } else {
+                    "missing"
+                }
+            ));
+        }
+        if let Some(s) = &pre.scale
+            && (s.len() != pre.mean.len() || s.iter().any(|v| !(v.is_finite() && *v > 0.0)))
+        {
+            return bad(
+                "field \"preprocessing.scale\" must hold one positive finite number per feature"
+                    .into(),
+            );
+        }
+        if let Some(c) = &pre.components
+            && c.ncols() != pre.mean.len()
+        {
+            return bad(format!(
+                "field \"preprocessing.components\" has {} columns for {} features",
+                c.ncols(),
+                pre.mean.len()
+            ));
+        }
         if self.b.len() != self.w.nrows() {
             return bad(format!(
                 "{} intercepts for {} targets",

@@ -72,12 +72,19 @@ pub fn header(text: &str) -> Result<(u32, String, serde_json::Value)> {
     let obj = value.as_object_mut().ok_or_else(|| {
         RegressError::BadModel("not a JSON object: not a vitrum model file".into())
     })?;
-    let version = obj
-        .remove("format_version")
-        .and_then(|v| v.as_u64())
-        .ok_or_else(|| {
-            RegressError::BadModel("no format_version: not a vitrum model file".into())
-        })?;
+    let version = match obj.remove("format_version") {
+        None => {
+            return Err(RegressError::BadModel(
+                "no format_version: not a vitrum model file".into(),
+            ));
+        }
+        Some(v) => v.as_u64().ok_or_else(|| {
+            RegressError::BadModel(format!(
+                "field \"format_version\" must be a non-negative integer (e.g. {FORMAT_VERSION}), \
+                 got {v}"
+            ))
+        })?,
+    };
     let version = u32::try_from(version).unwrap_or(u32::MAX);
     if !SUPPORTED_VERSIONS.contains(&version) {
         return Err(RegressError::FormatVersion {

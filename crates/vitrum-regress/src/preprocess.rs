@@ -36,6 +36,11 @@ impl Preprocessing {
             // (StandardScaler does the same) rather than dividing by zero.
             let s = z.map_axis(Axis(0), |c| {
                 let sd = (c.dot(&c) / c.len() as f64).sqrt();
+                let sd = if sd.is_finite() && sd > 0.0 {
+                    sd
+                } else {
+                    scaled_sd(c)
+                };
                 if sd > 0.0 { sd } else { 1.0 }
             });
             z /= &s;
@@ -101,6 +106,19 @@ impl Preprocessing {
     }
 }
 
+/// The population standard deviation of a centred column whose sum of squares overflows
+/// (features ~1e300) or underflows (~1e-300): the same sum with the column divided by its
+/// largest magnitude first, so standardisation keeps the fit invariant to the features' scale.
+/// Only used where the plain sum fails, so ordinary data keep their bits.
+fn scaled_sd(c: ndarray::ArrayView1<f64>) -> f64 {
+    let m = c.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+    if !(m.is_finite() && m > 0.0) {
+        return 0.0;
+    }
+    let ss: f64 = c.iter().map(|v| (v / m) * (v / m)).sum();
+    m * (ss / c.len() as f64).sqrt()
+}
+
 /// Leading right singular vectors of centred `z`, `[k × n_features]`, and the variance fraction.
 fn principal_axes(z: ArrayView2<f64>, trunc: PcaTruncation) -> Result<(Array2<f64>, f64)> {
     let (_, s, vt) = z.svddc(JobSvd::Some).map_err(|e| RegressError::Linalg {
@@ -163,6 +181,24 @@ mod tests {
         let direct = z.dot(&w.t()) + &b;
         let folded = x.dot(&w_raw.t()) + &b_raw;
         assert_abs_diff_eq!(direct, folded, epsilon = 1e-12);
+    }
+
+    /// Standardised features are the same whatever the raw scale, 1e-300 to 1e300: the sum of
+    /// squares that overflows (or underflows) is taken on the column divided by its maximum.
+    #[test]
+    fn standardisation_is_invariant_to_the_feature_scale() {
+        let x = array![[1.0, 10.0], [2.0, 30.0], [4.0, 20.0], [3.0, 0.0]];
+        let opts = PreprocessOptions {
+            standardize: true,
+            pca: None,
+        };
+        let (_, z) = Preprocessing::fit(x.view(), &opts).unwrap();
+        for scale in [1e300, 1e-300, 1e200] {
+            let (p, zs) = Preprocessing::fit((&x * scale).view(), &opts).unwrap();
+            assert!(p.scale.unwrap().iter().all(|s| s.is_finite() && *s > 0.0));
+            // relative round-off of the rescaled sums (a few ulps)
+            assert_abs_diff_eq!(zs, z, epsilon = 1e-12);
+        }
     }
 
     #[test]

@@ -258,3 +258,108 @@ fn every_backend_handles_a_tiny_problem_without_panicking() {
         assert!(pred.iter().all(|v| v.is_finite()), "{}", b.name());
     }
 }
+
+/// Features scaled by 1e300: standardised, the fit is the same as on the raw features (the
+/// standardisation takes the sums of squares safely); not standardised, every solver's sums of
+/// squares overflow, refused with the fix instead of silently zero weights.
+#[test]
+fn features_at_1e300_keep_scale_invariance_or_are_refused() {
+    let (x, y) = xy();
+    let standardised = FitOptions::new()
+        .alpha(0.1)
+        .preprocess(vitrum_regress::PreprocessOptions {
+            standardize: true,
+            pca: None,
+        })
+        .validate()
+        .unwrap();
+    let raw = fit(ridge(), x.view(), y.view(), &grids(), &standardised).unwrap();
+    let huge = &x * 1e300;
+    let scaled = fit(ridge(), huge.view(), y.view(), &grids(), &standardised).unwrap();
+    let (a, b) = (
+        raw.predict(x.view()).unwrap(),
+        scaled.predict(huge.view()).unwrap(),
+    );
+    for (p, q) in a.iter().zip(&b) {
+        // round-off of the rescaled standard deviations (a few ulps), through an 8 × 3 solve
+        assert!((p - q).abs() < 1e-9 * (1.0 + p.abs()), "{p} vs {q}");
+    }
+    for factor in [1e300, 1e-300] {
+        let err = fit(ridge(), (&x * factor).view(), y.view(), &grids(), &params()).unwrap_err();
+        assert!(matches!(err, RegressError::FeatureScale { .. }), "{err}");
+        let msg = err.to_string();
+        assert!(
+            msg.contains("--standardize") && msg.contains("rescale"),
+            "{msg}"
+        );
+    }
+}
+
+/// `--pca 5000` on 8 samples of 3 features: the rank (3) is used, recorded and warned about.
+#[test]
+fn more_principal_components_than_the_rank_are_recorded_as_used() {
+    let (x, y) = xy();
+    let p = FitOptions::new()
+        .alpha(0.1)
+        .preprocess(vitrum_regress::PreprocessOptions {
+            standardize: false,
+            pca: Some(vitrum_regress::PcaTruncation::Components(5000)),
+        })
+        .validate()
+        .unwrap();
+    let m = fit(ridge(), x.view(), y.view(), &grids(), &p).unwrap();
+    let used = m.preprocessing.components.as_ref().unwrap().nrows();
+    assert_eq!(used, 3);
+    assert_eq!(
+        m.params.preprocess.pca,
+        Some(vitrum_regress::PcaTruncation::Components(3))
+    );
+    assert!(
+        m.diagnostics.warnings.iter().any(|w| w.contains("5000")),
+        "{:?}",
+        m.diagnostics.warnings
+    );
+    // and the file written reads back
+    LinearModel::from_json(&m.to_json().unwrap()).unwrap();
+}
+
+/// Model files whose fields contradict each other are refused on load, naming the field.
+#[test]
+fn inconsistent_model_files_are_refused_naming_the_field() {
+    let (x, y) = xy();
+    let standardised = FitOptions::new()
+        .alpha(0.1)
+        .preprocess(vitrum_regress::PreprocessOptions {
+            standardize: true,
+            pca: None,
+        })
+        .validate()
+        .unwrap();
+    let m = fit(ridge(), x.view(), y.view(), &grids(), &standardised).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&m.to_json().unwrap()).unwrap();
+    type Edit = fn(&mut serde_json::Value);
+    let cases: [(&str, Edit, &str); 4] = [
+        ("backend", |v| v["backend"] = "nope".into(), "\"backend\""),
+        (
+            "scale",
+            |v| v["preprocessing"]["scale"] = serde_json::Value::Null,
+            "preprocessing.scale",
+        ),
+        (
+            "version",
+            |v| v["format_version"] = "one".into(),
+            "must be a non-negative integer",
+        ),
+        (
+            "pca",
+            |v| v["params"]["preprocess"]["pca"] = serde_json::json!({"components": 2}),
+            "preprocessing.components",
+        ),
+    ];
+    for (name, edit, want) in cases {
+        let mut v = json.clone();
+        edit(&mut v);
+        let err = vitrum_regress::model_file::from_json(&v.to_string()).unwrap_err();
+        assert!(err.to_string().contains(want), "{name}: {err}");
+    }
+}

@@ -1,5 +1,7 @@
 //! Initial configurations: a lattice (fcc, sq2, diamond, as LAMMPS `lattice` + `create_atoms`) or
-//! random sequential placement, with species assigned at random in exact counts.
+//! random sequential placement, with species assigned at random in exact counts. A lattice that
+//! N does not fill is the smallest one that holds N, with the surplus sites left empty at random
+//! (LAMMPS `delete_atoms random count`), so any N has a lattice start.
 
 use crate::error::{Result, SimError};
 use crate::protocol::{Init, Protocol};
@@ -69,6 +71,7 @@ pub fn initial_configuration(
                     }
                 }
             }
+            remove_random_sites(&mut pos, protocol.lattice_vacancies()?, rng);
             pos
         }
         None => random_positions(n, d, l, protocol.density, rng)?,
@@ -102,6 +105,27 @@ pub fn initial_configuration(
         frame: 0,
         step: None,
     })
+}
+
+/// Leaves `vacancies` sites of `sites` empty, chosen uniformly by `rng` (a partial Fisher–Yates
+/// draw); the others keep their lattice order. No draw at all when `vacancies` is 0, so a
+/// lattice that N fills gives the same start (and the same sample) as before vacancies existed.
+fn remove_random_sites(sites: &mut Vec<[f64; 3]>, vacancies: usize, rng: &mut Rng) {
+    if vacancies == 0 {
+        return;
+    }
+    let mut index: Vec<usize> = (0..sites.len()).collect();
+    let mut empty = vec![false; sites.len()];
+    for i in 0..vacancies {
+        let j = i + rng.below(index.len() - i);
+        index.swap(i, j);
+        empty[index[i]] = true;
+    }
+    let mut k = 0;
+    sites.retain(|_| {
+        k += 1;
+        !empty[k - 1]
+    });
 }
 
 /// Random sequential addition with minimum distance 0.7 ρ^{-1/d} (packing far below jamming for
@@ -194,6 +218,48 @@ mod tests {
             assert_eq!(c.len(), p.n);
             assert!((c.number_density() - p.density).abs() < 1e-12);
             assert_eq!(c.species_counts(), p.species_counts().unwrap());
+        }
+    }
+
+    /// Any N from 2 to 5000, 2D and 3D: N distinct sites at the protocol's density, the
+    /// composition's counts, and N that fill the lattice still give the plain lattice.
+    #[test]
+    fn every_n_gets_a_lattice_start_with_distinct_sites() {
+        let (l, m) = labels();
+        for name in ["ka2d", "ka3d"] {
+            let mut p = Protocol::preset(name).unwrap();
+            let filled = initial_configuration(&p, &l, &m, &mut Rng::new(5)).unwrap();
+            for n in (2..=5000)
+                .step_by(97)
+                .chain([3, 255, 256, 257, 499, 501, 4999, 5000])
+            {
+                p.n = n;
+                let c = initial_configuration(&p, &l, &m, &mut Rng::new(n as u64)).unwrap();
+                assert_eq!(c.len(), n, "{name}");
+                assert_eq!(
+                    c.species_counts(),
+                    p.species_counts().unwrap(),
+                    "{name} N = {n}"
+                );
+                // 1e-9 relative: the volume is L^d of L = (N/ρ)^{1/d}, round-off only
+                assert!(
+                    (c.number_density() - p.density).abs() < 1e-9 * p.density,
+                    "{name}"
+                );
+                let mut keys: Vec<[i64; 3]> = c
+                    .positions
+                    .iter()
+                    .map(|x| x.map(|v| (v * 1e6).round() as i64))
+                    .collect();
+                keys.sort();
+                keys.dedup();
+                assert_eq!(keys.len(), n, "{name} N = {n}: two atoms on one site");
+            }
+            // the same seed and a filled lattice: exactly the former lattice start
+            p.n = filled.len();
+            let again = initial_configuration(&p, &l, &m, &mut Rng::new(5)).unwrap();
+            assert_eq!(again.positions, filled.positions);
+            assert_eq!(again.types, filled.types);
         }
     }
 

@@ -200,8 +200,13 @@ pub fn input_script(
         Some(nc) => {
             let name = protocol.init.lammps_name().expect("lattice");
             // lj: the lattice argument is the reduced density; metal: the lattice constant
-            let arg = if potential.units == "lj" {
+            // (of the sites: with vacancies the lattice holds more sites than N at the same L)
+            let vacancies = protocol.lattice_vacancies()?;
+            let arg = if potential.units == "lj" && vacancies == 0 {
                 format!("{}", protocol.density)
+            } else if potential.units == "lj" {
+                let sites = protocol.n + vacancies;
+                format!("{:.17e}", sites as f64 / l.powi(d as i32))
             } else {
                 format!("{}", l / nc as f64)
             };
@@ -214,6 +219,13 @@ pub fn input_script(
             let _ = writeln!(w, "region       box block 0 {nc} 0 {nc} {zlo} {zhi}");
             let _ = writeln!(w, "create_box   {} box", counts.len());
             let _ = writeln!(w, "create_atoms 1 box");
+            if vacancies > 0 {
+                // N does not fill the lattice: the surplus sites are emptied at random
+                let _ = writeln!(
+                    w,
+                    "delete_atoms random count {vacancies} yes all NULL {seed} compress yes"
+                );
+            }
         }
         None if protocol.vacuum.is_some() => {
             // a sheet: L × L × H, atoms placed at random within ±0.05 of the plane z = H/2 (the
@@ -281,7 +293,7 @@ pub fn input_script(
     if d == 2 {
         let _ = writeln!(w, "fix          2d all enforce2d");
     }
-    if protocol.init == Init::Random {
+    if protocol.init == Init::Random || protocol.lattice_vacancies()? > 0 {
         let _ = writeln!(w, "minimize     0.0 1.0e-4 1000 10000");
     }
     let (tm, tf, td) = (protocol.t_melt, protocol.t_final, protocol.t_damp);
@@ -566,6 +578,28 @@ fn parse_result(log: &str) -> Option<(f64, f64, f64)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// N = 256 in 2D (the README's example): sq2 12² = 288 sites at the site density that puts
+    /// 12 cells in L = √(256/1.2), 32 of them emptied, then the start is relaxed.
+    #[test]
+    fn a_lattice_that_n_does_not_fill_gets_vacancies() {
+        let p = Protocol {
+            n: 256,
+            ..Protocol::preset("ka2d").unwrap()
+        };
+        let model = crate::sampler::load_model(&p).unwrap();
+        let pot = lammps_potential(&p, Some(&model)).unwrap();
+        let s = input_script(&p, &pot, 7, None).unwrap();
+        let rho_sites = 288.0 / (256.0 / 1.2);
+        for want in [
+            format!("lattice      sq2 {rho_sites:.17e}"),
+            "region       box block 0 12 0 12 -0.5 0.5".into(),
+            "delete_atoms random count 32 yes all NULL".into(),
+            "minimize     0.0 1.0e-4 1000 10000".into(),
+        ] {
+            assert!(s.contains(&want), "missing '{want}' in\n{s}");
+        }
+    }
 
     #[test]
     fn the_script_follows_the_reference_protocol() {

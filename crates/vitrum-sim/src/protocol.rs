@@ -8,11 +8,12 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Init {
-    /// fcc, 4 sites per cubic cell (3D); N = 4 n_c³.
+    /// fcc, 4 sites per cubic cell (3D); N = 4 n_c³ (any other N: the next lattice with
+    /// vacancies, [`Protocol::lattice_vacancies`]).
     Fcc,
-    /// Square lattice with a two-site basis, LAMMPS `sq2` (2D); N = 2 n_c².
+    /// Square lattice with a two-site basis, LAMMPS `sq2` (2D); N = 2 n_c² (or vacancies).
     Sq2,
-    /// Diamond, 8 sites per cubic cell (3D); N = 8 n_c³.
+    /// Diamond, 8 sites per cubic cell (3D); N = 8 n_c³ (or vacancies).
     Diamond,
     /// Random sequential placement with a minimum distance, then a capped relaxation.
     Random,
@@ -219,6 +220,23 @@ impl Protocol {
                 message: e.to_string(),
             });
         }
+        let looks_like_a_path = name_or_path.contains(std::path::MAIN_SEPARATOR)
+            || name_or_path.contains('/')
+            || path.extension().is_some();
+        if looks_like_a_path {
+            return Err(SimError::ProtocolFile {
+                path: path.display().to_string(),
+                message: if path.exists() {
+                    "not a regular file".into()
+                } else {
+                    format!(
+                        "file not found (a protocol is a preset name, one of {}, or an existing \
+                         TOML file)",
+                        preset_names()
+                    )
+                },
+            });
+        }
         Self::preset(name_or_path)
     }
 
@@ -335,27 +353,51 @@ impl Protocol {
         Ok(counts)
     }
 
-    /// Lattice cells per side n_c, None for random initialisation.
+    /// Lattice cells per side n_c, None for random initialisation: the smallest lattice that
+    /// holds at least N sites (b·n_c^d ≥ N), so that any N has a lattice start. When N is not
+    /// b·n_c^d, [`Protocol::lattice_vacancies`] sites are left empty (chosen by the seed).
     pub fn lattice_cells(&self) -> Result<Option<usize>> {
         if self.init == Init::Random {
             return Ok(None);
         }
         let b = self.init.basis();
-        let nc = ((self.n / b) as f64).powf(1.0 / self.dim as f64).round() as usize;
-        if nc == 0 || b * nc.pow(self.dim as u32) != self.n {
+        if self.n < 2 {
             return Err(SimError::InvalidField {
                 field: "n",
-                problem: format!(
-                    "init {:?} needs N = {b}·n_c^{} particles (e.g. {}, {}), got {}; use init = \"random\"",
-                    self.init,
-                    self.dim,
-                    b * (nc.max(1)).pow(self.dim as u32),
-                    b * (nc + 1).pow(self.dim as u32),
-                    self.n
-                ),
+                problem: format!("must be at least 2, got {}", self.n),
+            });
+        }
+        let sites = |nc: usize| {
+            nc.checked_pow(self.dim as u32)
+                .and_then(|v| v.checked_mul(b))
+        };
+        // the real root first, then up or down by one against round-off
+        let mut nc = ((self.n as f64 / b as f64)
+            .powf(1.0 / self.dim as f64)
+            .floor() as usize)
+            .max(1);
+        while nc > 1 && sites(nc - 1).is_some_and(|s| s >= self.n) {
+            nc -= 1;
+        }
+        while sites(nc).is_some_and(|s| s < self.n) {
+            nc += 1;
+        }
+        if sites(nc).is_none() {
+            return Err(SimError::InvalidField {
+                field: "n",
+                problem: format!("{} particles do not fit a lattice of usize sites", self.n),
             });
         }
         Ok(Some(nc))
+    }
+
+    /// Lattice sites left empty: b·n_c^d − N (0 when N fills the lattice, and for random
+    /// initialisation).
+    pub fn lattice_vacancies(&self) -> Result<usize> {
+        Ok(match self.lattice_cells()? {
+            Some(nc) => self.init.basis() * nc.pow(self.dim as u32) - self.n,
+            None => 0,
+        })
     }
 
     /// Cell edge length L = (N/ρ)^{1/d}; for a slab, the in-plane edge √(N/ρ).
@@ -427,6 +469,19 @@ mod tests {
     }
 
     #[test]
+    fn a_missing_protocol_file_is_not_an_unknown_preset() {
+        let e = Protocol::load("nothere.toml").unwrap_err().to_string();
+        assert!(
+            e.contains("nothere.toml") && e.contains("file not found"),
+            "{e}"
+        );
+        let e = Protocol::load("dir/ka2d").unwrap_err().to_string();
+        assert!(e.contains("file not found"), "{e}");
+        let e = Protocol::load("nothere").unwrap_err().to_string();
+        assert!(e.contains("unknown") || e.contains("preset"), "{e}");
+    }
+
+    #[test]
     fn counts_follow_lammps_type_ratio() {
         let p = Protocol::preset("ka2d").unwrap();
         // round(0.35 · 512) = 179 type 2, as in the reference dataset's species_counts
@@ -434,6 +489,33 @@ mod tests {
         assert_eq!(
             Protocol::preset("ka3d").unwrap().species_counts().unwrap(),
             vec![400, 100]
+        );
+    }
+
+    /// Any N has a lattice: the smallest b·n_c^d ≥ N, exact where N fills it.
+    #[test]
+    fn every_n_has_the_smallest_lattice_that_holds_it() {
+        for (name, b, d) in [("ka2d", 2usize, 2u32), ("ka3d", 4, 3)] {
+            let mut p = Protocol::preset(name).unwrap();
+            for n in (2..=5000)
+                .step_by(7)
+                .chain([512, 500, 242, 288, 256, 4, 32, 5000])
+            {
+                p.n = n;
+                p.validate().unwrap();
+                let nc = p.lattice_cells().unwrap().unwrap();
+                assert!(b * nc.pow(d) >= n, "{name} N = {n}: n_c = {nc}");
+                assert!(
+                    nc == 1 || b * (nc - 1).pow(d) < n,
+                    "{name} N = {n}: n_c = {nc}"
+                );
+                assert_eq!(p.lattice_vacancies().unwrap(), b * nc.pow(d) - n);
+            }
+        }
+        let p = Protocol::preset("ka2d").unwrap();
+        assert_eq!(
+            (p.lattice_cells().unwrap(), p.lattice_vacancies().unwrap()),
+            (Some(16), 0)
         );
     }
 
@@ -457,9 +539,9 @@ mod tests {
             Err(SimError::ImpossibleDensity { .. })
         ));
         p.density = 1.2;
-        p.n = 501;
+        p.n = 1;
         let e = p.validate().unwrap_err().to_string();
-        assert!(e.contains("init = \"random\""), "{e}");
+        assert!(e.contains("at least 2"), "{e}");
         assert!(Protocol::from_toml("name = 1").is_err());
     }
 }

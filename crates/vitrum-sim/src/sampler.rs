@@ -205,8 +205,10 @@ impl NativeSampler {
         let d = protocol.dim;
         let units = MdUnits::of(model.units);
         let mut ff = force_field(model, &config, protocol.skin)?;
-        if protocol.init == crate::protocol::Init::Random {
-            // remove overlaps: a capped relaxation to modest forces before any dynamics
+        if protocol.init == crate::protocol::Init::Random || protocol.lattice_vacancies()? > 0 {
+            // remove overlaps (random start) or the compression of a lattice with vacancies
+            // (its sites are closer than N would need): a capped relaxation to modest forces
+            // before any dynamics
             let pre = Fire {
                 max_steps: 2000,
                 f_tol: 1.0 * (protocol.n as f64).sqrt(),

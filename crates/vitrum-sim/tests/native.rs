@@ -77,6 +77,30 @@ fn random_initialisation_works_for_any_n() {
     assert!(s.force_norm < 1e-10);
 }
 
+/// The lattice presets take any N: an odd N in 2D (sq2 8² = 128 sites hold 127, one vacancy) and
+/// N = 501 in 3D (fcc 6³ = 864 sites, 363 vacancies, a compressed start the pre-relaxation
+/// opens up) both converge to a minimum with the composition's counts.
+#[test]
+fn lattice_presets_work_for_an_n_that_does_not_fill_the_lattice() {
+    let p = Protocol {
+        n: 127,
+        ..small_ka2d()
+    };
+    let s = NativeSampler.sample_once(&p, 3).unwrap();
+    assert_eq!(s.config.species_counts(), vec![83, 44]);
+    assert!(s.force_norm < 1e-10, "|F| = {:e}", s.force_norm);
+    let p = Protocol {
+        n: 501,
+        melt_steps: 200,
+        quench_steps: 300,
+        ..Protocol::preset("ka3d").unwrap()
+    };
+    let (s, _) = NativeSampler.sample(&p, 3).unwrap();
+    assert_eq!(s.config.len(), 501);
+    assert!(s.force_norm < 1e-10, "|F| = {:e}", s.force_norm);
+    assert!(s.energy_per_atom < -7.0, "E/N = {}", s.energy_per_atom);
+}
+
 #[test]
 fn bad_input_is_a_typed_error() {
     let mut p = small_ka2d();

@@ -118,12 +118,27 @@ pub fn read_eigenvalues(dir: &Path, n: usize) -> Result<Array2<f64>> {
             .iter()
             .map(|p| read_npy_1d(p))
             .collect::<std::result::Result<Vec<_>, _>>()?;
-        let m = rows[0].len();
+        // the length most samples have is the right one: the odd file is named
+        let mut lengths: Vec<usize> = rows.iter().map(|r| r.len()).collect();
+        lengths.sort_unstable();
+        let m = lengths[lengths.len() / 2];
         if let Some(i) = rows.iter().position(|r| r.len() != m) {
             bail!(
-                "sample {i:04} has {} eigenvalues, sample 0000 {m}: samples differ in size",
+                "{}: {} eigenvalues, where the other samples have {m} (d·N): a truncated or \
+                 foreign file; regenerate sample {i:04} (delete its files and rerun generate)",
+                per[i].display(),
                 rows[i].len()
             );
+        }
+        for (i, r) in rows.iter().enumerate() {
+            if let Some(k) = r.iter().position(|v| !v.is_finite()) {
+                bail!(
+                    "{}: eigenvalue {k} is {}; regenerate sample {i:04} (delete its files and \
+                     rerun generate)",
+                    per[i].display(),
+                    r[k]
+                );
+            }
         }
         return Ok(Array2::from_shape_fn((n, m), |(i, k)| rows[i][k]));
     }
@@ -320,6 +335,65 @@ fn generated_manifest(
     Ok(m)
 }
 
+/// Checks `plan` against the cells a generation with `settings` will make, before the first
+/// sample: every feature request builds (its r_max within half the smallest box the drawn
+/// densities give, bins ≥ 1, ...) and the frequency grid is valid, so a bad grid costs no
+/// simulation.
+pub fn check_plan(settings: &GenerateSettings, plan: &Plan) -> Result<()> {
+    let p = &settings.protocol;
+    let model = vitrum_sim::sampler::load_model(p).ok();
+    let units_name = model
+        .as_ref()
+        .map(|m| m.units.to_string())
+        .or_else(|| p.lammps.as_ref().map(|l| l.units.clone()))
+        .filter(|u| !u.is_empty())
+        .unwrap_or_else(|| "lj".into());
+    let units = UnitSystem::parse(&units_name).with_context(|| {
+        format!("the potential's units '{units_name}' are not a LAMMPS unit system")
+    })?;
+    let k = p.composition.len();
+    let species: Vec<String> = match (&model, p.lammps.as_ref()) {
+        (Some(m), _) => m.labels.iter().take(k).cloned().collect(),
+        (None, Some(l)) if l.labels.len() >= k => l.labels.iter().take(k).cloned().collect(),
+        _ => (1..=k).map(|t| t.to_string()).collect(),
+    };
+    // the smallest box among the drawn protocols (as GenerateSettings::validate, the first 64)
+    let max_r_max = (0..settings.samples.clamp(1, 64))
+        .map(|i| {
+            let q = settings.sample_protocol(i).0;
+            let l = q.box_length();
+            0.5 * q.vacuum.map_or(l, |h| l.min(h))
+        })
+        .fold(f64::INFINITY, f64::min);
+    let context = Context {
+        dim: Dim::from_usize(p.dim).with_context(|| format!("dim {} is not 2 or 3", p.dim))?,
+        species,
+        max_r_max,
+        units,
+    };
+    for r in &plan.features {
+        let r_max = r.params.get("r_max").and_then(|v| v.as_f64());
+        if let Some(r_max) = r_max.filter(|&r| r > max_r_max) {
+            bail!(
+                "the feature block '{}': r_max = {r_max} (--r-max, or r_max in a study's \
+                 [features] or [data.grids]) is larger than half the smallest box the protocol \
+                 makes ({max_r_max:.4}); pairs would be counted through two periodic images. Use \
+                 r_max {max_r_max:.4} or less, or more particles",
+                r.kind
+            );
+        }
+        descriptor::build(&r.kind, &r.params, &context).with_context(|| {
+            format!(
+                "the feature block '{}' (--r-max / --r-bins, or a study's [features]), checked \
+                 before the first sample against the smallest box (half width {max_r_max:.4})",
+                r.kind
+            )
+        })?;
+    }
+    omega_grid(&[], plan.omega_max, plan.omega_bins, units)?;
+    Ok(())
+}
+
 /// Computes the blocks of samples 0..n of `dir` from its structures and eigenvalues and writes
 /// them with the manifest. With `settings` (after generation) the manifest is made from them and
 /// the sample records; without (`vitrum featurize`) the dataset's manifest is kept (an older
@@ -385,6 +459,17 @@ pub fn assemble(
 /// `vitrum featurize`: recompute the blocks of the dataset in `dir` from its structures and
 /// eigenvalues (sample count from its manifest, else the structure files).
 pub fn featurize(dir: &Path, plan: &Plan) -> Result<Dataset> {
+    if !dir.is_dir() {
+        bail!(
+            "{}: {}",
+            dir.display(),
+            if dir.exists() {
+                "not a directory (featurize takes a dataset directory)"
+            } else {
+                "no such directory"
+            }
+        );
+    }
     let n = if dir.join(layout::META).exists() {
         Dataset::read(dir)?.n_samples()
     } else {

@@ -81,6 +81,16 @@ pub fn run(args: &AnglesArgs, quiet: bool) -> Result<()> {
     let mut coordination = 0.0;
     let frames = args.input.for_each_frame(quiet, |config| {
         let cutoffs = parse_cutoffs(&args.cutoff, config)?;
+        let limit = config.max_r_max();
+        if cutoffs.max() > limit {
+            bail!(
+                "--cutoff {} is larger than half the smallest perpendicular cell width \
+                 ({limit:.6}): a neighbour would be counted through two periodic images. Use \
+                 --cutoff {:.4} or less (bond cutoffs are usually the first minimum of g(r))",
+                cutoffs.max(),
+                limit
+            );
+        }
         let dist = bond_angles(config, &cutoffs, args.bins)?;
         theta = dist.theta;
         coordination += dist.mean_coordination;

@@ -31,6 +31,20 @@ impl DataArgs {
     pub fn load(&self) -> Result<(Array2<f64>, Array2<f64>, FittedAxes)> {
         match (&self.dataset, &self.features, &self.targets) {
             (Some(dir), _, _) => {
+                if dir.is_file() {
+                    bail!(
+                        "{} is a file; give the dataset directory that holds it ({}), or the \
+                         arrays themselves with --features X.npy --targets Y.npy",
+                        dir.display(),
+                        dir.parent()
+                            .filter(|p| !p.as_os_str().is_empty())
+                            .map(|p| p.display().to_string())
+                            .unwrap_or_else(|| ".".into())
+                    );
+                }
+                if !dir.exists() {
+                    bail!("{}: no such dataset directory", dir.display());
+                }
                 let ds = vitrum_io::Dataset::read(dir)?;
                 if let Some(spec) = &self.feature {
                     let request = super::featurize::parse_feature(spec)?;

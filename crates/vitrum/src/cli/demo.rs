@@ -37,6 +37,8 @@ pub struct DemoArgs {
     /// Print results.json to standard output instead of the summary table.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub resources: super::resources::ForceArg,
 }
 
 /// The demo study with the command line's overrides.
@@ -50,11 +52,22 @@ pub fn study(args: &DemoArgs) -> Result<Study> {
     }
     if !args.backends.is_empty() {
         study.fit.backends = args.backends.clone();
+        // learning curves of the demo's backends that are still fitted
+        study
+            .report
+            .learning_curves
+            .retain(|b| args.backends.contains(b));
     }
     study.validate()?;
     Ok(study)
 }
 
 pub fn run(args: &DemoArgs, quiet: bool) -> Result<()> {
-    super::run::execute(&study(args)?, &args.out, quiet, args.json)
+    super::run::execute(
+        &study(args)?,
+        &args.out,
+        quiet,
+        args.json,
+        args.resources.force,
+    )
 }

@@ -44,6 +44,17 @@ pub fn run(args: &EvaluateArgs, _quiet: bool) -> Result<()> {
         Some(r) => parse_range(r, x.nrows())?,
         None => 0..x.nrows(),
     };
+    if range.len() < 2 {
+        // R² compares with the evaluated samples' own mean: one sample is its own mean
+        eprintln!(
+            "warning: evaluating on {} sample ({}..{}): R² is meaningless for one sample (it \
+             compares the prediction with that sample's own mean); give --test a range of at least \
+             2 samples",
+            range.len(),
+            range.start,
+            range.end
+        );
+    }
     let (x, y) = (rows(x.view(), &range), rows(y.view(), &range));
     let pred = model.predict(x.view())?;
     let grid = grids.target.as_ref().or(model.axes().target.as_ref());

@@ -1,8 +1,9 @@
 //! `vitrum fit`: a linear structure→spectrum model from a dataset directory or two .npy files.
 
 use super::data::DataArgs;
-use crate::pipeline::study::parse_alphas;
-use anyhow::Result;
+use super::resources::{Estimate, ForceArg, check};
+use crate::pipeline::study::{parse_alpha_spec, parse_alphas};
+use anyhow::{Result, bail};
 use clap::Args;
 use std::path::PathBuf;
 use vitrum_regress::candidates::{ALPHA, L1_RATIO};
@@ -69,10 +70,46 @@ pub struct FitArgs {
     /// Model file to write (JSON).
     #[arg(long)]
     pub out: PathBuf,
+    #[command(flatten)]
+    pub resources: ForceArg,
+}
+
+/// Memory and work of the fit before the α list is made: with --cv, one fit per α, ρ and fold
+/// (each ≈ n·p·(p + t) operations, a direct solve) and a score per fold; without, one fit.
+fn estimate(args: &FitArgs, (n, p, t): (usize, usize, usize)) -> Result<Estimate> {
+    let (n, p, t) = (n as f64, p as f64, t as f64);
+    let fits = match args.cv {
+        Some(k) => {
+            let (_, _, n_alpha) = parse_alpha_spec(&args.alphas)?;
+            n_alpha as f64 * args.l1_ratio.len().max(1) as f64 * k as f64
+        }
+        None => 1.0,
+    };
+    let candidates = fits / args.cv.unwrap_or(1).max(1) as f64;
+    Ok(Estimate {
+        what: format!(
+            "vitrum fit{} ({fits:.2e} fits of {n} samples × {p} features → {t} targets)",
+            match args.cv {
+                Some(k) => format!(" --cv {k} --alphas={}", args.alphas),
+                None => String::new(),
+            }
+        ),
+        bytes: 8.0 * (2.0 * n * (p + t) + 3.0 * p * (p + t)) + 8.0 * (fits + 3.0 * candidates),
+        work: fits * n * p * (p + t),
+        fix: "fewer candidates: a smaller N in --alphas=LO:HI:N (17 resolve α to a factor 3)"
+            .into(),
+    })
 }
 
 pub fn run(args: &FitArgs, quiet: bool) -> Result<()> {
+    if let Some(k) = args.cv.filter(|&k| k < 2) {
+        bail!("--cv {k}: cross-validation needs at least 2 folds (e.g. --cv 5)");
+    }
     let (x, y, grids) = args.data.load()?;
+    check(
+        &estimate(args, (x.nrows(), x.ncols(), y.ncols()))?,
+        args.resources.force,
+    )?;
     let range = match &args.train {
         Some(r) => parse_range(r, x.nrows())?,
         None => 0..x.nrows(),

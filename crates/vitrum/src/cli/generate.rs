@@ -1,6 +1,7 @@
 //! `vitrum generate`: a dataset of glass samples (vitrum-sim), natively or through LAMMPS.
 
-use crate::dataset::{GridRequest, Plan, assemble};
+use super::resources::{Estimate, ForceArg, ball_volume, check};
+use crate::dataset::{GridRequest, Plan, assemble, check_plan};
 use crate::progress;
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
@@ -86,6 +87,71 @@ pub struct GenerateArgs {
     pub out: PathBuf,
     #[command(flatten)]
     pub grids: GridArgs,
+    #[command(flatten)]
+    pub resources: ForceArg,
+}
+
+/// Memory and work of the whole run before the first sample: per sample, MD and minimisation
+/// (N atoms × steps × the pairs within 2.8 length units at the protocol's density × 30
+/// operations, the minimisation counted as the quench again) and the dense eigenproblem
+/// (10 (dN)³); in memory, two samples' dynamical matrices at once and the assembled eigenvalue,
+/// feature and target arrays of every sample.
+fn estimate(args: &GenerateArgs, protocol: &Protocol) -> Estimate {
+    let mut e = generation_estimate(
+        args.samples,
+        protocol,
+        args.grids.r_bins.unwrap_or(200),
+        args.grids.omega_bins.unwrap_or(100),
+    );
+    e.what = format!(
+        "vitrum generate --samples {} ({} atoms each)",
+        args.samples, protocol.n
+    );
+    e
+}
+
+/// [`estimate`] for `samples` glasses of `protocol` with features and targets of `r_bins` and
+/// `omega_bins` points (also what `vitrum run` and `demo` check before generating).
+pub fn generation_estimate(
+    samples: usize,
+    protocol: &Protocol,
+    r_bins: usize,
+    omega_bins: usize,
+) -> Estimate {
+    let n = protocol.n as f64;
+    let dof = protocol.dim as f64 * n;
+    let neighbours = (0.5 * protocol.density * ball_volume(protocol.dim, 2.8)).max(10.0);
+    let steps = protocol.melt_steps as f64 + 2.0 * protocol.quench_steps as f64;
+    let per_sample = n * steps * neighbours * 30.0 + 10.0 * dof.powi(3);
+    let bins = r_bins as f64 * 4.0 + omega_bins as f64;
+    let samples_f = samples as f64;
+    Estimate {
+        what: format!("generating {samples} glasses of {} atoms", protocol.n),
+        bytes: 2.0 * 3.0 * 8.0 * dof * dof + samples_f * 8.0 * (2.0 * dof + 4.0 * bins),
+        work: samples_f * per_sample,
+        fix: "fewer --samples, a smaller --n, or fewer bins".into(),
+    }
+}
+
+/// Removes what a failed run created when it finished no sample: the output directory if it
+/// did not exist before, else its samples/ if that did not (a run that finished samples keeps
+/// them: rerunning continues).
+fn remove_leftovers(out: &std::path::Path, out_existed: bool, samples_existed: bool) {
+    let samples = out.join(vitrum_io::dataset::SAMPLES);
+    let finished = std::fs::read_dir(&samples)
+        .map(|d| {
+            d.flatten()
+                .any(|e| e.path().extension().is_some_and(|x| x == "json"))
+        })
+        .unwrap_or(false);
+    if finished {
+        return;
+    }
+    if !out_existed {
+        let _ = std::fs::remove_dir_all(out);
+    } else if !samples_existed {
+        let _ = std::fs::remove_dir_all(&samples);
+    }
 }
 
 pub fn run(args: &GenerateArgs, quiet: bool) -> Result<()> {
@@ -94,6 +160,7 @@ pub fn run(args: &GenerateArgs, quiet: bool) -> Result<()> {
         protocol.n = n;
     }
     protocol.validate()?;
+    check(&estimate(args, &protocol), args.resources.force)?;
     let settings = GenerateSettings {
         protocol,
         samples: args.samples,
@@ -103,6 +170,24 @@ pub fn run(args: &GenerateArgs, quiet: bool) -> Result<()> {
             None => Vec::new(),
         },
     };
+    settings.validate()?;
+    let plan = Plan::default_blocks(&args.grids.grids());
+    check_plan(&settings, &plan)?;
+    let out_existed = args.out.exists();
+    let samples_existed = args.out.join(vitrum_io::dataset::SAMPLES).exists();
+    let result = generate_and_assemble(args, &settings, &plan, quiet);
+    if result.is_err() {
+        remove_leftovers(&args.out, out_existed, samples_existed);
+    }
+    result
+}
+
+fn generate_and_assemble(
+    args: &GenerateArgs,
+    settings: &GenerateSettings,
+    plan: &Plan,
+    quiet: bool,
+) -> Result<()> {
     let sampler: Box<dyn Sampler> = match args.backend {
         Backend::Native => Box::new(NativeSampler),
         Backend::Lammps => Box::new(LammpsSampler {
@@ -111,16 +196,11 @@ pub fn run(args: &GenerateArgs, quiet: bool) -> Result<()> {
         }),
     };
     let bar = progress::bar(args.samples as u64, "samples", quiet);
-    let report = generate(&args.out, &settings, sampler.as_ref(), &|_| bar.inc(1))
+    let report = generate(&args.out, settings, sampler.as_ref(), &|_| bar.inc(1))
         .with_context(|| format!("generating {}", args.out.display()))?;
     bar.finish_and_clear();
-    assemble(
-        &args.out,
-        settings.samples,
-        &Plan::default_blocks(&args.grids.grids()),
-        Some(&settings),
-    )
-    .with_context(|| format!("featurizing {}", args.out.display()))?;
+    assemble(&args.out, settings.samples, plan, Some(settings))
+        .with_context(|| format!("featurizing {}", args.out.display()))?;
     if !quiet {
         eprintln!(
             "{}: {} sample(s) generated, {} already there{}",

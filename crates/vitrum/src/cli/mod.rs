@@ -13,6 +13,7 @@ mod modes;
 mod output;
 mod predict;
 mod rdf;
+pub mod resources;
 mod run;
 mod sq;
 mod theory;
@@ -129,9 +130,63 @@ mod tests {
             n: None,
             backends: Vec::new(),
             json: false,
+            resources: Default::default(),
         };
         let study = demo::study(&args).unwrap();
         assert_eq!(study.data.samples, Some(150));
         assert_eq!(study.protocol().unwrap().n, 512);
+    }
+
+    /// The demo and every example study that generates data pass the resource check on a
+    /// modest machine (8 GB of RAM), so the limits stop only runaway sizes.
+    #[test]
+    fn shipped_studies_are_within_the_soft_limits() {
+        let machine = resources::Limits {
+            ram: 8.0 * 1024f64.powi(3),
+            swap: 0.0,
+        };
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+        let mut studies = vec![crate::pipeline::Study::from_toml(demo::DEMO_STUDY).unwrap()];
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "toml") {
+                studies.push(crate::pipeline::Study::load(&path).unwrap());
+            }
+        }
+        let mut checked = 0;
+        for study in studies {
+            if let (Some(samples), Some(_)) = (study.data.samples, &study.data.system) {
+                let protocol = study.protocol().unwrap();
+                let e = generate::generation_estimate(samples, &protocol, 200, 100);
+                resources::check_against(&e, false, &machine)
+                    .unwrap_or_else(|err| panic!("{}: {err}", study.name));
+                checked += 1;
+            }
+        }
+        assert!(checked >= 2, "{checked} generating studies");
+    }
+
+    /// `vitrum demo --n 256` (N that no sq2 lattice fills): the study is valid and its first
+    /// glass has its starting configuration of 256 particles.
+    #[test]
+    fn the_demo_takes_any_n() {
+        for n in [256, 129, 1000] {
+            let args = demo::DemoArgs {
+                out: "x".into(),
+                samples: None,
+                n: Some(n),
+                backends: Vec::new(),
+                json: false,
+                resources: Default::default(),
+            };
+            let protocol = demo::study(&args).unwrap().protocol().unwrap();
+            assert_eq!(protocol.n, n);
+            let labels = vec!["A".to_string(), "B".to_string()];
+            let mut rng = vitrum_sim::rng::Rng::new(1);
+            let c =
+                vitrum_sim::init::initial_configuration(&protocol, &labels, &[1.0, 1.0], &mut rng)
+                    .unwrap();
+            assert_eq!(c.len(), n);
+        }
     }
 }

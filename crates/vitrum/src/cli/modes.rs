@@ -2,6 +2,7 @@
 
 use super::input::InputArgs;
 use super::output::emit;
+use super::resources::{Estimate, ForceArg, check};
 use crate::progress;
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
@@ -70,6 +71,49 @@ pub struct ModesArgs {
     /// KPM: random seed (the result depends on it only).
     #[arg(long, default_value_t = 2024)]
     pub seed: u64,
+    #[command(flatten)]
+    pub resources: ForceArg,
+}
+
+/// Memory and work of the modes of `config`: dense, the d·N × d·N matrix (twice with
+/// eigenvectors) and ~10 (dN)³ operations; KPM, the sparse matrix (≈ 60 neighbours × d² per
+/// row) and moments × vectors products with it.
+fn estimate(args: &ModesArgs, config: &Configuration) -> Estimate {
+    let d = config.dim.get() as f64;
+    let dof = d * config.len() as f64;
+    let bins = 8.0 * 4.0 * args.bins as f64;
+    match args.method {
+        Method::Dense => {
+            let copies = if args.participation.is_some() {
+                4.0
+            } else {
+                2.0
+            };
+            Estimate {
+                what: format!(
+                    "vitrum modes --method dense ({} atoms: a {dof:.0} × {dof:.0} matrix)",
+                    config.len()
+                ),
+                bytes: copies * 8.0 * dof * dof + bins,
+                work: 10.0 * dof.powi(3),
+                fix: "use --method kpm (linear in N) for the VDOS of a large configuration".into(),
+            }
+        }
+        Method::Kpm => {
+            let nnz = dof * d * 60.0;
+            Estimate {
+                what: format!(
+                    "vitrum modes --method kpm --moments {} --vectors {} ({} atoms)",
+                    args.moments,
+                    args.vectors,
+                    config.len()
+                ),
+                bytes: 12.0 * nnz + 8.0 * 4.0 * dof * args.vectors.min(2) as f64 + bins,
+                work: 2.0 * nnz * args.moments as f64 * args.vectors as f64,
+                fix: "lower --moments or --vectors (or --bins)".into(),
+            }
+        }
+    }
 }
 
 fn one_frame(args: &ModesArgs, quiet: bool) -> Result<Configuration> {
@@ -96,9 +140,20 @@ pub fn run(args: &ModesArgs, quiet: bool) -> Result<()> {
             "--method kpm gives the VDOS only; use --method dense for eigenvalues or participation ratios"
         );
     }
+    if args.method == Method::Kpm && args.moments < 2 {
+        bail!(
+            "--moments {} is too few: KPM needs at least 2 Chebyshev moments (resolution ≈ \
+             π·λ_max/M; the default is 1024)",
+            args.moments
+        );
+    }
+    if args.method == Method::Kpm && args.vectors == 0 {
+        bail!("--vectors 0: KPM needs at least one random vector (the default is 16)");
+    }
     let model = registry::load(&args.potential)
         .with_context(|| format!("loading the potential '{}'", args.potential))?;
     let config = one_frame(args, quiet)?;
+    check(&estimate(args, &config), args.resources.force)?;
     let sys = model.bind(&config)?;
     let units = model.units;
     let bar = progress::bar(3, "modes", quiet);

@@ -2,6 +2,7 @@
 
 use super::input::InputArgs;
 use super::output::emit;
+use super::resources::{Estimate, ForceArg, check};
 use anyhow::Result;
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
@@ -48,9 +49,24 @@ pub struct RdfArgs {
     /// Output CSV file (written atomically); standard output if omitted.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub resources: ForceArg,
+}
+
+/// Memory of the histograms before any is allocated: per bin the total and, for a binary
+/// system, three partial sums, r, g, the partials' g and coordination columns (≈ 12 numbers).
+fn estimate(args: &RdfArgs) -> Estimate {
+    let bins = args.bins as f64;
+    Estimate {
+        what: format!("vitrum rdf --bins {}", args.bins),
+        bytes: bins * 8.0 * 12.0,
+        work: bins * 200.0,
+        fix: "lower --bins (a few hundred resolve g(r) to the noise of one frame)".into(),
+    }
 }
 
 pub fn run(args: &RdfArgs, quiet: bool) -> Result<()> {
+    check(&estimate(args), args.resources.force)?;
     let normalization = match args.normalization {
         NormalizationArg::Exact => Normalization::Exact,
         NormalizationArg::Lammps => Normalization::LammpsExcludeSelf,

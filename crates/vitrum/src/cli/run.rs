@@ -29,6 +29,8 @@ pub struct RunArgs {
     /// Print results.json to standard output instead of the summary table.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub resources: super::resources::ForceArg,
 }
 
 pub fn run(args: &RunArgs, quiet: bool) -> Result<()> {
@@ -41,12 +43,18 @@ pub fn run(args: &RunArgs, quiet: bool) -> Result<()> {
             .unwrap_or_else(|| "study".into());
         PathBuf::from(format!("{stem}-report"))
     });
-    execute(&study, &out, quiet, args.json)
+    execute(&study, &out, quiet, args.json, args.resources.force)
 }
 
 /// Runs a study and reports: the summary table (or JSON) on stdout, where the report is on
 /// stderr.
-pub fn execute(study: &Study, out: &Path, quiet: bool, json: bool) -> Result<()> {
+pub fn execute(study: &Study, out: &Path, quiet: bool, json: bool, force: bool) -> Result<()> {
+    if let (Some(samples), Some(_)) = (study.data.samples, &study.data.system) {
+        // the glasses to generate, sized before the first ([data] samples, the study's protocol)
+        let mut e = super::generate::generation_estimate(samples, &study.protocol()?, 200, 100);
+        e.fix = "fewer [data] samples (--samples), a smaller n (--n)".into();
+        super::resources::check(&e, force)?;
+    }
     if !quiet {
         eprintln!("vitrum: {} → {}", study.name, out.display());
     }

@@ -170,28 +170,58 @@ pub fn resolve_split(study: &Study, n: usize) -> Result<Split> {
     Ok(Split { train, test })
 }
 
-fn learning_sizes(study: &Study, n_train: usize) -> Vec<usize> {
+/// The learning-curve sizes: the study's (each must lie in 2..=n_train: an error names the
+/// others), else five sizes up to the training set.
+fn learning_sizes(study: &Study, n_train: usize) -> Result<Vec<usize>> {
     if !study.report.learning_sizes.is_empty() {
-        return study
-            .report
-            .learning_sizes
+        let sizes = &study.report.learning_sizes;
+        let bad: Vec<usize> = sizes
             .iter()
             .copied()
-            .filter(|&s| s >= 2 && s <= n_train)
+            .filter(|&s| !(2..=n_train).contains(&s))
             .collect();
+        if !bad.is_empty() {
+            bail!(
+                "[report] learning_sizes {bad:?} lie outside 2..={n_train} (a fit needs 2 samples, \
+                 and the training set holds {n_train}); give sizes in that range, or leave \
+                 learning_sizes out for five sizes up to the training set"
+            );
+        }
+        return Ok(sizes.clone());
     }
     let mut sizes: Vec<usize> = [0.1, 0.25, 0.5, 0.75, 1.0]
         .iter()
         .map(|f| ((n_train as f64 * f).round() as usize).max(4).min(n_train))
         .collect();
     sizes.dedup();
-    sizes
+    Ok(sizes)
 }
 
 /// Runs a study into `out`; returns the outcome and the arrays the report draws.
 pub fn run(study: &Study, out: &Path, quiet: bool) -> Result<(Outcome, Artifacts)> {
     let start = Instant::now();
+    let out_existed = out.exists();
     std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+
+    // data; a failure here leaves nothing behind but a resumable OUT/dataset/
+    let prepared = (|| {
+        let obtained = data::obtain(study, out, quiet)?;
+        let selected = data::select(study, &obtained.dataset)?;
+        let split = resolve_split(study, obtained.dataset.n_samples())?;
+        let sizes = learning_sizes(study, split.train.len())?;
+        Ok::<_, anyhow::Error>((obtained, selected, split, sizes))
+    })();
+    let (obtained, selected, split, sizes) = match prepared {
+        Ok(p) => p,
+        Err(e) => {
+            if !out_existed {
+                // only removes a directory this run created and left empty
+                let _ = std::fs::remove_dir(out);
+            }
+            return Err(e);
+        }
+    };
+    let ds = &obtained.dataset;
     let study_text = format!(
         "# Resolved study written by vitrum {}; rerun with: vitrum run {}\n{}",
         env!("CARGO_PKG_VERSION"),
@@ -201,12 +231,6 @@ pub fn run(study: &Study, out: &Path, quiet: bool) -> Result<(Outcome, Artifacts
     vitrum_io::write_atomically(&out.join("study.toml"), |w| {
         w.write_all(study_text.as_bytes())
     })?;
-
-    // data
-    let obtained = data::obtain(study, out, quiet)?;
-    let ds = &obtained.dataset;
-    let selected = data::select(study, ds)?;
-    let split = resolve_split(study, ds.n_samples())?;
     // the model stores plain points; a multi-channel block's channels sit side by side
     let feature_points = selected.feature_points();
     let grids = FittedAxes {
@@ -300,11 +324,18 @@ pub fn run(study: &Study, out: &Path, quiet: bool) -> Result<(Outcome, Artifacts
 
     // learning curves at each chosen α
     let t_lc = Instant::now();
-    let sizes = learning_sizes(study, split.train.len());
     let params = fitting::fit_options(&study.fit)?;
     let mut learning_curves = Vec::new();
     for name in &study.report.learning_curves {
         let Some((_, model, _)) = models.iter().find(|(n, _, _)| n == name) else {
+            // not fitted: a name of the default list the study leaves out (Study::validate
+            // refuses others), or a backend whose fit failed
+            let fitted = results.iter().any(|r| &r.backend == name);
+            if fitted && !quiet {
+                eprintln!(
+                    "warning: no learning curve for {name}: its fit failed (see its row of the table)"
+                );
+            }
             continue;
         };
         let estimator = LinearEstimator::new(vitrum_regress::backend::by_name(name)?, params);

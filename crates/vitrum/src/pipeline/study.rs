@@ -225,7 +225,8 @@ impl Default for FitSpec {
 #[serde(deny_unknown_fields)]
 pub struct ReportSpec {
     /// Backends whose learning curves are drawn (each refitted at its chosen α on growing
-    /// training sets); only those fitted are used.
+    /// training sets); each must be one the study fits (the default list: those of its three
+    /// the study fits).
     #[serde(default = "default_learning_backends")]
     pub learning_curves: Vec<String>,
     /// Training-set sizes of the learning curves; empty: five sizes up to the training set.
@@ -355,9 +356,20 @@ impl Study {
                 f.cv
             );
         }
-        parse_alphas(&f.alphas)?;
-        if let Some(a) = &f.iterative_alphas {
-            parse_alphas(a)?;
+        // sized, not made: N may be too large to allocate (found by the loader mutation tests)
+        for (field, spec) in [
+            ("alphas", Some(&f.alphas)),
+            ("iterative_alphas", f.iterative_alphas.as_ref()),
+        ] {
+            if let Some(spec) = spec {
+                let (_, _, n) = parse_alpha_spec(spec)?;
+                if n > MAX_STUDY_ALPHAS {
+                    bail!(
+                        "[fit] {field} = \"{spec}\": {n} candidate α, more than the {MAX_STUDY_ALPHAS} a \
+                         study searches (17 resolve α to a factor 3); lower N in LOG10_MIN:LOG10_MAX:N"
+                    );
+                }
+            }
         }
         if f.l1_ratios.is_empty() || f.l1_ratios.iter().any(|r| !(0.0..=1.0).contains(r)) {
             bail!(
@@ -398,6 +410,35 @@ impl Study {
                     "[fit.alpha_from] {source} takes its own α from another backend; chains are not allowed"
                 );
             }
+        }
+        // the default list takes those of its backends the study fits; a list given must
+        // name fitted backends only
+        let explicit = self.report.learning_curves != default_learning_backends();
+        for name in self.report.learning_curves.iter().filter(|_| explicit) {
+            if !backends.iter().any(|b| b.name() == name) {
+                bail!(
+                    "[report] learning_curves names {name}, which the study does not fit; add it \
+                     to [fit] backends ({}) or remove it from learning_curves",
+                    backends
+                        .iter()
+                        .map(|b| b.name())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+            }
+        }
+        let small: Vec<usize> = self
+            .report
+            .learning_sizes
+            .iter()
+            .copied()
+            .filter(|&s| s < 2)
+            .collect();
+        if !small.is_empty() {
+            bail!(
+                "[report] learning_sizes {small:?}: every size must be at least 2 (a fit with an \
+                 intercept needs 2 samples) and at most the number of training samples"
+            );
         }
         let s = &self.split;
         if !(s.test_fraction > 0.0 && s.test_fraction < 1.0) {
@@ -454,8 +495,19 @@ impl Study {
     }
 }
 
+/// Most α candidates a study's [fit] alphas may ask for: each is a fit per fold and backend, so
+/// more is hours of work (`vitrum fit` checks its own search against the resource limits).
+pub const MAX_STUDY_ALPHAS: usize = 10_000;
+
 /// `LOG10_MIN:LOG10_MAX:N` → N log-spaced values (numpy.logspace).
 pub fn parse_alphas(text: &str) -> Result<Vec<f64>> {
+    let (lo, hi, n) = parse_alpha_spec(text)?;
+    Ok(vitrum_regress::logspace(lo, hi, n))
+}
+
+/// The three numbers of LOG10_MIN:LOG10_MAX:N, checked, without making the list (N may be too
+/// large to allocate: callers size the work first).
+pub fn parse_alpha_spec(text: &str) -> Result<(f64, f64, usize)> {
     let parts: Vec<&str> = text.split(':').collect();
     let [lo, hi, n] = parts.as_slice() else {
         bail!("alphas '{text}': expected LOG10_MIN:LOG10_MAX:N, e.g. -6:2:17");
@@ -467,7 +519,7 @@ pub fn parse_alphas(text: &str) -> Result<Vec<f64>> {
     if n == 0 || !lo.is_finite() || !hi.is_finite() || lo > hi {
         bail!("alphas '{text}': need N ≥ 1 and LOG10_MIN ≤ LOG10_MAX");
     }
-    Ok(vitrum_regress::logspace(lo, hi, n))
+    Ok((lo, hi, n))
 }
 
 #[cfg(test)]
