@@ -181,14 +181,24 @@ fn check_lammps_dump_ids(path: &Path) -> Result<()> {
                 let Some(id) = row.split_whitespace().nth(id_col) else {
                     continue;
                 };
-                if let Ok(id) = id.parse::<u64>()
-                    && !(1..=n).contains(&id)
-                {
+                let Ok(parsed) = id.parse::<u64>() else {
+                    // a sign or a letter where the id is ("+", "-3", "1e3") crashed chemfiles
+                    // too (SIGSEGV, found by cargo xtask fuzz)
                     return Err(IoError::Malformed {
                         path: path.to_path_buf(),
                         frame,
                         message: format!(
-                            "line {number}: atom id {id} is outside 1..={n} (the frame's NUMBER \
+                            "line {number}: atom id '{id}' is not a positive whole number; ids \
+                             must number the atoms from 1"
+                        ),
+                    });
+                };
+                if !(1..=n).contains(&parsed) {
+                    return Err(IoError::Malformed {
+                        path: path.to_path_buf(),
+                        frame,
+                        message: format!(
+                            "line {number}: atom id {parsed} is outside 1..={n} (the frame's NUMBER \
                              OF ATOMS); ids must number the atoms from 1"
                         ),
                     });
