@@ -3,51 +3,15 @@
 //! on samples 0..119, scored on the held-out 120..149 with vitrum-regress's variance-weighted R²
 //! (scikit-learn's `r2_score(multioutput="variance_weighted")`).
 
-use ndarray::{Array2, s};
-use vitrum_io::Dataset;
-use vitrum_io::manifest::{FeatureKind, TargetKind};
+mod common;
+
+use common::theory_data::{Data, ka2d};
+
+use ndarray::s;
 use vitrum_regress::metrics::r2_variance_weighted;
 use vitrum_theory::perturbation::{
-    PairTable, SpectrumGrid, TheoryModel, TrainingSet, choose_sigma, default_sigmas,
+    SpectrumGrid, TheoryModel, TrainingSet, choose_sigma, default_sigmas,
 };
-use vitrum_theory::registry;
-
-struct Data {
-    table: PairTable,
-    g: Array2<f64>,
-    rho: Vec<f64>,
-    y: Array2<f64>,
-    omega_edges: Vec<f64>,
-}
-
-fn ka2d() -> Data {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/dataset-ka2d");
-    let ds = Dataset::read(&dir).unwrap();
-    let model = registry::preset("kob-andersen").unwrap();
-    assert_eq!(model.labels, ds.manifest.species);
-    let n: usize = ds.manifest.composition.iter().sum();
-    let fractions: Vec<f64> = ds
-        .manifest
-        .composition
-        .iter()
-        .map(|&c| c as f64 / n as f64)
-        .collect();
-    let partials = ds.feature(&FeatureKind::PartialRdf).unwrap();
-    let target = ds.target(&TargetKind::VdosHistogram).unwrap();
-    Data {
-        table: PairTable::from_model(
-            &model,
-            &fractions,
-            &partials.entry.grid.edges,
-            ds.dim().unwrap(),
-        )
-        .unwrap(),
-        g: partials.data.clone(),
-        rho: ds.manifest.densities().unwrap(),
-        y: target.data.clone(),
-        omega_edges: target.entry.grid.edges.clone(),
-    }
-}
 
 fn held_out_r2(d: &Data, sigma: f64) -> f64 {
     let train = TrainingSet {

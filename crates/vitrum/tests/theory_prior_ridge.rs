@@ -11,53 +11,18 @@
 //! and did worse (0.7032, 0.8569), and so did σ by CV on each subset (0.8406 at 10).
 //! Asserted: the gain at 5, no loss beyond 0.02 at 10, agreement to 0.01 at 120.
 
-use ndarray::{Array2, Axis, s};
-use vitrum_io::Dataset;
-use vitrum_io::manifest::{FeatureKind, TargetKind};
+mod common;
+
+use common::theory_data::{Data, ka2d};
+
+use ndarray::{Axis, s};
 use vitrum_regress::candidates::ALPHA;
 use vitrum_regress::metrics::r2_variance_weighted;
 use vitrum_regress::{
     Estimator, FitOptions, FittedAxes, LinearEstimator, PriorRidgeEstimator, SearchGrid, backend,
     fit_cv_estimator, kfold, logspace,
 };
-use vitrum_theory::perturbation::{PairTable, SpectrumGrid, linear_response};
-use vitrum_theory::registry;
-
-struct Data {
-    table: PairTable,
-    g: Array2<f64>,
-    rho: Vec<f64>,
-    y: Array2<f64>,
-    omega_edges: Vec<f64>,
-}
-
-fn ka2d() -> Data {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/dataset-ka2d");
-    let ds = Dataset::read(&dir).unwrap();
-    let model = registry::preset("kob-andersen").unwrap();
-    let n: usize = ds.manifest.composition.iter().sum();
-    let fractions: Vec<f64> = ds
-        .manifest
-        .composition
-        .iter()
-        .map(|&c| c as f64 / n as f64)
-        .collect();
-    let partials = ds.feature(&FeatureKind::PartialRdf).unwrap();
-    let target = ds.target(&TargetKind::VdosHistogram).unwrap();
-    Data {
-        table: PairTable::from_model(
-            &model,
-            &fractions,
-            &partials.entry.grid.edges,
-            ds.dim().unwrap(),
-        )
-        .unwrap(),
-        g: partials.data.clone(),
-        rho: ds.manifest.densities().unwrap(),
-        y: target.data.clone(),
-        omega_edges: target.entry.grid.edges.clone(),
-    }
-}
+use vitrum_theory::perturbation::{SpectrumGrid, linear_response};
 
 /// Held-out R² of (ridge, prior ridge) trained on the samples `train`.
 fn scores(d: &Data, train: &[usize]) -> (f64, f64) {

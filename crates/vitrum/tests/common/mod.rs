@@ -1,6 +1,8 @@
 //! Helpers shared by the command-line tests.
 #![allow(dead_code)]
 
+pub mod theory_data;
+
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 
