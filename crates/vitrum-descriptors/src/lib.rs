@@ -24,7 +24,7 @@ pub use neighbors::{CellList, Pair};
 pub use overlaps::check_overlaps;
 pub use rdf::{
     Normalization, PartialRdf, Rdf, RdfParams, RdfResult, pair_histogram, pair_index, rdf,
-    species_pairs,
+    shell_volumes, species_pairs,
 };
 pub use structure_factor::{
     QGrid, StructureFactor, Window, structure_factor_direct, structure_factor_from_g,

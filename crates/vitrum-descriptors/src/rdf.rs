@@ -83,14 +83,21 @@ impl RdfParams {
 
     /// Exact volume (3D) or area (2D) of each shell.
     pub fn shell_volumes(&self, dim: Dim) -> Vec<f64> {
-        let e = self.edges();
-        e.windows(2)
-            .map(|w| match dim {
-                Dim::Two => PI * (w[1] * w[1] - w[0] * w[0]),
-                Dim::Three => 4.0 * PI / 3.0 * (w[1].powi(3) - w[0].powi(3)),
-            })
-            .collect()
+        shell_volumes(&self.edges(), dim)
     }
+}
+
+/// Exact volume (3D) or area (2D) of the shell between consecutive `edges`: π(r₂² − r₁²) in 2D,
+/// 4π(r₂³ − r₁³)/3 in 3D — the measure every g(r) histogram, its integrals and the theory's
+/// quadratures use.
+pub fn shell_volumes(edges: &[f64], dim: Dim) -> Vec<f64> {
+    edges
+        .windows(2)
+        .map(|w| match dim {
+            Dim::Two => PI * (w[1] * w[1] - w[0] * w[0]),
+            Dim::Three => 4.0 * PI / 3.0 * (w[1].powi(3) - w[0].powi(3)),
+        })
+        .collect()
 }
 
 /// Integer pair counts of one configuration: `counts[pair][bin]` for unordered species pairs

@@ -320,6 +320,18 @@ impl Manifest {
         self.targets.iter().find(|b| &b.kind == kind)
     }
 
+    /// Mole fractions x_a = N_a/N of the species, from `composition`; None when the counts are
+    /// missing, zero or do not match the species.
+    pub fn fractions(&self) -> Option<Vec<f64>> {
+        let n: usize = self.composition.iter().sum();
+        (n > 0 && self.composition.len() == self.species.len()).then(|| {
+            self.composition
+                .iter()
+                .map(|&k| k as f64 / n as f64)
+                .collect()
+        })
+    }
+
     /// Sample densities in index order, when every record has one.
     pub fn densities(&self) -> Option<Vec<f64>> {
         self.samples.iter().map(|r| r.density).collect()

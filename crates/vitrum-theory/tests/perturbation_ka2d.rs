@@ -23,13 +23,7 @@ fn ka2d() -> Ka2d {
     let ds = dataset();
     let model = registry::preset("kob-andersen").unwrap();
     assert_eq!(model.labels, ds.manifest.species);
-    let n: usize = ds.manifest.composition.iter().sum();
-    let fractions: Vec<f64> = ds
-        .manifest
-        .composition
-        .iter()
-        .map(|&c| c as f64 / n as f64)
-        .collect();
+    let fractions = ds.manifest.fractions().unwrap();
     let block = ds.feature(&FeatureKind::PartialRdf).unwrap();
     let table = PairTable::from_model(
         &model,

@@ -22,4 +22,6 @@ pub use kernel::{LinearResponse, linear_response};
 pub use predict::{SigmaChoice, TheoryModel, TrainingSet, choose_sigma, default_sigmas};
 pub use qca::{Dispersion, QcaVdos, SpectrumGrid, debye_wavenumber, dispersion, vdos};
 pub use sum_rule::{m2, m2_kernel};
-pub use table::{Mixture, PairTable, shell_volumes};
+pub use table::{Mixture, PairTable};
+/// The exact shell measure of an r grid (vitrum-descriptors' one function).
+pub use vitrum_descriptors::shell_volumes;

@@ -4,7 +4,7 @@ use crate::error::{Result, TheoryError};
 use crate::interactions::PairInteraction;
 use crate::system::Model;
 use ndarray::Array2;
-use vitrum_descriptors::species_pairs;
+use vitrum_descriptors::{shell_volumes, species_pairs};
 use vitrum_io::Dim;
 
 /// Composition and masses of a mixture, species in the interaction's order.
@@ -50,21 +50,6 @@ impl Mixture {
     pub fn n_species(&self) -> usize {
         self.fractions.len()
     }
-}
-
-/// Exact shell volumes of the bins between `edges`: π(r₂² − r₁²) in 2D, 4π(r₂³ − r₁³)/3 in 3D.
-pub fn shell_volumes(edges: &[f64], d: usize) -> Vec<f64> {
-    use std::f64::consts::PI;
-    edges
-        .windows(2)
-        .map(|w| {
-            if d == 2 {
-                PI * (w[1] * w[1] - w[0] * w[0])
-            } else {
-                4.0 * PI / 3.0 * (w[1].powi(3) - w[0].powi(3))
-            }
-        })
-        .collect()
 }
 
 /// φ″ and φ′/r of every species pair at the bin midpoints of an r grid, with the weights that
@@ -123,7 +108,7 @@ impl PairTable {
             )));
         }
         let r: Vec<f64> = edges.windows(2).map(|w| 0.5 * (w[0] + w[1])).collect();
-        let shells = shell_volumes(edges, d);
+        let shells = shell_volumes(edges, dim);
         let channels = species_pairs(ns);
         let n_r = r.len();
         let mut t = PairTable {

@@ -82,28 +82,19 @@ pub fn assess(ds: &Dataset, eigenvalues: Option<&Array2<f64>>) -> Sanity {
     }
 }
 
-fn fractions(ds: &Dataset) -> Option<Vec<f64>> {
-    let c = &ds.manifest.composition;
-    let n: usize = c.iter().sum();
-    (n > 0 && c.len() == ds.manifest.species.len())
-        .then(|| c.iter().map(|&k| k as f64 / n as f64).collect())
-}
-
 fn coordination(ds: &Dataset, rho: f64) -> Vec<Coordination> {
-    let (Some(block), Some(x)) = (ds.feature(&FeatureKind::PartialRdf), fractions(ds)) else {
+    let (Some(block), Some(x)) = (
+        ds.feature(&FeatureKind::PartialRdf),
+        ds.manifest.fractions(),
+    ) else {
         return Vec::new();
     };
     let grid = &block.entry.grid;
     let n_r = grid.len();
-    let d = ds.manifest.dim;
-    let shell = |k: usize| {
-        let (a, b) = (grid.edges[k], grid.edges[k + 1]);
-        if d == 2 {
-            std::f64::consts::PI * (b * b - a * a)
-        } else {
-            4.0 / 3.0 * std::f64::consts::PI * (b * b * b - a * a * a)
-        }
+    let Some(dim) = vitrum_io::Dim::from_usize(ds.manifest.dim) else {
+        return Vec::new();
     };
+    let shells = vitrum_descriptors::shell_volumes(&grid.edges, dim);
     let Some(mean) = block.data.mean_axis(Axis(0)) else {
         return Vec::new();
     };
@@ -123,7 +114,7 @@ fn coordination(ds: &Dataset, rho: f64) -> Vec<Coordination> {
         let Some(min) = (peak + 1..n_r - 1).find(|&k| g[k] <= g[k - 1] && g[k] < g[k + 1]) else {
             continue;
         };
-        let integral: f64 = (0..=min).map(|k| g[k] * shell(k)).sum::<f64>() * rho;
+        let integral: f64 = (0..=min).map(|k| g[k] * shells[k]).sum::<f64>() * rho;
         out.push(Coordination {
             pair: block
                 .entry
@@ -140,7 +131,7 @@ fn coordination(ds: &Dataset, rho: f64) -> Vec<Coordination> {
 }
 
 fn homonuclear(ds: &Dataset, coordination: &[Coordination]) -> Option<f64> {
-    let x = fractions(ds)?;
+    let x = ds.manifest.fractions()?;
     if x.len() < 2 || coordination.len() != x.len() * (x.len() + 1) / 2 {
         return None;
     }

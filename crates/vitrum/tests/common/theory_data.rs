@@ -20,13 +20,7 @@ pub fn ka2d() -> Data {
     let ds = Dataset::read(&super::fixture("dataset-ka2d")).unwrap();
     let model = registry::preset("kob-andersen").unwrap();
     assert_eq!(model.labels, ds.manifest.species);
-    let n: usize = ds.manifest.composition.iter().sum();
-    let fractions: Vec<f64> = ds
-        .manifest
-        .composition
-        .iter()
-        .map(|&c| c as f64 / n as f64)
-        .collect();
+    let fractions = ds.manifest.fractions().unwrap();
     let partials = ds.feature(&FeatureKind::PartialRdf).unwrap();
     let target = ds.target(&TargetKind::VdosHistogram).unwrap();
     Data {
