@@ -11,6 +11,7 @@ pub mod dataset;
 pub mod error;
 pub mod frames;
 pub mod grid;
+mod lammps_dump;
 pub mod manifest;
 pub mod pdf_file;
 pub mod read;

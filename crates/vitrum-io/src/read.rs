@@ -1,10 +1,11 @@
-//! Reading configurations through chemfiles, with the checks and LAMMPS fixes vitrum relies on.
+//! Reading configurations: LAMMPS dumps by vitrum's own reader ([`crate::lammps_dump`]), every other format
+//! through chemfiles, with the checks every format shares.
 
-use crate::cell::{Cell, Dim, matvec};
+use crate::cell::{Cell, Dim};
 use crate::configuration::{Configuration, Species, species_order};
 use crate::error::{IoError, Result};
 use crate::frames::FrameSelection;
-use std::io::BufRead;
+use crate::lammps_dump::{DumpFile, DumpFrame};
 use std::path::{Path, PathBuf};
 
 /// How to read a file. The default reads every frame, guesses the format from the extension and
@@ -109,135 +110,62 @@ pub fn resolve_format(path: &Path, requested: Option<&str>) -> Result<String> {
     }
 }
 
-/// A LAMMPS dump's coordinate columns, which decide how chemfiles' cell must be corrected.
-#[derive(Debug, Clone, Copy)]
-struct LammpsDumpLayout {
-    scaled: bool,
-}
-
-fn peek_lammps_dump_layout(path: &Path) -> Result<LammpsDumpLayout> {
-    let file = std::fs::File::open(path).map_err(|e| IoError::os(path, e))?;
-    for line in std::io::BufReader::new(file).lines().take(10_000) {
-        let line = line.map_err(|e| IoError::os(path, e))?;
-        if let Some(cols) = line.strip_prefix("ITEM: ATOMS") {
-            let cols: Vec<&str> = cols.split_whitespace().collect();
-            let has = |names: &[&str]| names.iter().any(|n| cols.contains(n));
-            let unscaled = has(&["x", "xu"]);
-            let scaled = has(&["xs", "xsu"]);
-            return Ok(LammpsDumpLayout {
-                scaled: scaled && !unscaled,
-            });
-        }
-    }
-    Ok(LammpsDumpLayout { scaled: false })
-}
-
-/// Checks the atom ids of every frame of a LAMMPS dump against 1..=N: chemfiles indexes atoms by
-/// id, and an id of 0 or beyond 2³² corrupts its memory (a crash, found by the loader mutation
-/// tests) where a larger id within range is a clean error. Lines it cannot parse are left to
-/// chemfiles, which reports them.
-fn check_lammps_dump_ids(path: &Path) -> Result<()> {
-    let file = std::fs::File::open(path).map_err(|e| IoError::os(path, e))?;
-    let mut lines = std::io::BufReader::new(file).lines();
-    let (mut number, mut n_atoms, mut frame) = (0u64, None::<u64>, 0usize);
-    while let Some(line) = lines.next() {
-        let line = line.map_err(|e| IoError::os(path, e))?;
-        number += 1;
-        control_characters(path, frame, number, &line)?;
-        if line.starts_with("ITEM: NUMBER OF ATOMS") {
-            let Some(next) = lines.next() else { break };
-            number += 1;
-            n_atoms = next.map_err(|e| IoError::os(path, e))?.trim().parse().ok();
-            if n_atoms == Some(0) {
-                // chemfiles' binding aborts the process reading an empty frame
-                return Err(IoError::Malformed {
-                    path: path.to_path_buf(),
-                    frame,
-                    message: format!("line {number}: NUMBER OF ATOMS is 0; a frame needs atoms"),
-                });
-            }
-        } else if let Some(cols) = line.strip_prefix("ITEM: ATOMS") {
-            let n_cols = cols.split_whitespace().count();
-            let Some(id_col) = cols.split_whitespace().position(|c| c == "id") else {
-                continue;
-            };
-            let Some(n) = n_atoms else { continue };
-            for _ in 0..n {
-                let Some(row) = lines.next() else { break };
-                number += 1;
-                let row = row.map_err(|e| IoError::os(path, e))?;
-                control_characters(path, frame, number, &row)?;
-                let values = row.split_whitespace().count();
-                if values != n_cols {
-                    // a short or shifted row puts another value where chemfiles reads the id
-                    return Err(IoError::Malformed {
-                        path: path.to_path_buf(),
-                        frame,
-                        message: format!(
-                            "line {number}: {values} values for the {n_cols} columns of ITEM: ATOMS"
-                        ),
-                    });
-                }
-                let Some(id) = row.split_whitespace().nth(id_col) else {
-                    continue;
-                };
-                let Ok(parsed) = id.parse::<u64>() else {
-                    // a sign or a letter where the id is ("+", "-3", "1e3") crashed chemfiles
-                    // too (SIGSEGV, found by cargo xtask fuzz)
-                    return Err(IoError::Malformed {
-                        path: path.to_path_buf(),
-                        frame,
-                        message: format!(
-                            "line {number}: atom id '{id}' is not a positive whole number; ids \
-                             must number the atoms from 1"
-                        ),
-                    });
-                };
-                if !(1..=n).contains(&parsed) {
-                    return Err(IoError::Malformed {
-                        path: path.to_path_buf(),
-                        frame,
-                        message: format!(
-                            "line {number}: atom id {parsed} is outside 1..={n} (the frame's NUMBER \
-                             OF ATOMS); ids must number the atoms from 1"
-                        ),
-                    });
-                }
-            }
-            frame += 1;
-        }
-    }
-    Ok(())
-}
-
-/// A text line with a control character (form feed, NUL, ...) other than tab and carriage
-/// return: Rust and chemfiles split such a line differently (a form feed is whitespace to one
-/// and an id to the other, which crashed chemfiles), so it is refused, naming the line.
-fn control_characters(path: &Path, frame: usize, number: u64, line: &str) -> Result<()> {
-    match line
-        .bytes()
-        .find(|&b| (b < 0x20 && b != b'\t' && b != b'\r') || b == 0x7f)
-    {
-        None => Ok(()),
-        Some(b) => Err(IoError::Malformed {
-            path: path.to_path_buf(),
-            frame,
-            message: format!(
-                "line {number}: control character 0x{b:02x}; a LAMMPS dump is plain text"
-            ),
-        }),
-    }
-}
-
 /// An open configuration file: frames are read one at a time, so long trajectories stream.
 pub struct ConfigurationReader {
     path: PathBuf,
     format: String,
-    trajectory: chemfiles::Trajectory,
+    source: Source,
     n_frames: usize,
     selected: Vec<usize>,
     dim: Option<Dim>,
-    lammps_dump: Option<LammpsDumpLayout>,
+}
+
+/// What reads the frames: vitrum's own LAMMPS dump reader, or chemfiles for every other format.
+enum Source {
+    LammpsDump(DumpFile),
+    Chemfiles(chemfiles::Trajectory),
+}
+
+/// A frame as read, before the checks every format shares.
+struct RawFrame {
+    step: u64,
+    positions: Vec<[f64; 3]>,
+    /// Cell vectors as columns.
+    matrix: [[f64; 3]; 3],
+    labels: Vec<String>,
+    masses: Vec<Option<f64>>,
+}
+
+impl From<DumpFrame> for RawFrame {
+    fn from(f: DumpFrame) -> Self {
+        RawFrame {
+            step: f.step,
+            positions: f.positions,
+            matrix: f.matrix,
+            labels: f.labels,
+            masses: f.masses,
+        }
+    }
+}
+
+impl RawFrame {
+    fn from_chemfiles(frame: &chemfiles::Frame) -> Self {
+        let n = frame.size();
+        let (mut labels, mut masses) = (Vec::with_capacity(n), Vec::with_capacity(n));
+        for i in 0..n {
+            let atom = frame.atom(i);
+            let t = atom.atomic_type();
+            labels.push(if t.is_empty() { atom.name() } else { t });
+            masses.push(Some(atom.mass()));
+        }
+        RawFrame {
+            step: frame.step() as u64,
+            positions: frame.positions().to_vec(),
+            matrix: frame.cell().matrix(),
+            labels,
+            masses,
+        }
+    }
 }
 
 impl std::fmt::Debug for ConfigurationReader {
@@ -387,37 +315,35 @@ impl ConfigurationReader {
                 )),
             })?;
         }
-        if format == "LAMMPS" {
-            check_lammps_dump_ids(&path)?;
-        }
-        let path_str = path.to_string_lossy().to_string();
-        let mut trajectory = catch_chemfiles(|| {
-            chemfiles::Trajectory::open_with_format(&path_str, 'r', format.as_str())
-        })
-        .map_err(malformed)?
-        .map_err(|e| malformed(e.message))?;
-        // chemfiles' Rust binding panics where the C++ library reports a scanning error; turn
-        // that into an error that names the file.
-        let n_frames = catch_chemfiles(|| trajectory.nsteps()).map_err(malformed)?;
+        let (source, n_frames) = if format == "LAMMPS" {
+            let dump = DumpFile::open(&path)?;
+            let n = dump.n_frames();
+            (Source::LammpsDump(dump), n)
+        } else {
+            let path_str = path.to_string_lossy().to_string();
+            let mut trajectory = catch_chemfiles(|| {
+                chemfiles::Trajectory::open_with_format(&path_str, 'r', format.as_str())
+            })
+            .map_err(malformed)?
+            .map_err(|e| malformed(e.message))?;
+            // chemfiles' Rust binding panics where the C++ library reports a scanning error;
+            // turn that into an error that names the file.
+            let n = catch_chemfiles(|| trajectory.nsteps()).map_err(malformed)?;
+            (Source::Chemfiles(trajectory), n)
+        };
         if n_frames == 0 {
             return Err(malformed(
                 "no frame could be read (is the file truncated?)".into(),
             ));
         }
         let selected = options.frames.resolve(n_frames, &path)?;
-        let lammps_dump = if format == "LAMMPS" {
-            Some(peek_lammps_dump_layout(&path)?)
-        } else {
-            None
-        };
         Ok(ConfigurationReader {
             path,
             format,
-            trajectory,
+            source,
             n_frames,
             selected,
             dim: options.dim,
-            lammps_dump,
         })
     }
 
@@ -451,12 +377,17 @@ impl ConfigurationReader {
             frame: index,
             message,
         };
-        let mut frame = chemfiles::Frame::new();
-        let trajectory = &mut self.trajectory;
-        catch_chemfiles(|| trajectory.read_step(index, &mut frame))
-            .map_err(malformed)?
-            .map_err(|e| malformed(e.message))?;
-        catch_chemfiles(|| self.convert(&frame, index)).map_err(malformed)?
+        let raw = match &mut self.source {
+            Source::LammpsDump(dump) => RawFrame::from(dump.read(index)?),
+            Source::Chemfiles(trajectory) => {
+                let mut frame = chemfiles::Frame::new();
+                catch_chemfiles(|| trajectory.read_step(index, &mut frame))
+                    .map_err(malformed)?
+                    .map_err(|e| malformed(e.message))?;
+                catch_chemfiles(|| RawFrame::from_chemfiles(&frame)).map_err(malformed)?
+            }
+        };
+        self.convert(raw, index)
     }
 
     /// Reads every selected frame.
@@ -465,13 +396,17 @@ impl ConfigurationReader {
         selected.into_iter().map(|i| self.read_frame(i)).collect()
     }
 
-    fn convert(
-        &self,
-        frame: &chemfiles::Frame,
-        index: usize,
-    ) -> Result<(Configuration, DimSource)> {
+    /// The checks every format shares: finite coordinates, the dimension, a cell with a
+    /// positive measure, no coordinate absurdly far outside it; then species in order.
+    fn convert(&self, raw: RawFrame, index: usize) -> Result<(Configuration, DimSource)> {
         let path = &self.path;
-        let mut positions: Vec<[f64; 3]> = frame.positions().to_vec();
+        let RawFrame {
+            step,
+            positions,
+            matrix,
+            labels,
+            masses,
+        } = raw;
         for (atom, p) in positions.iter().enumerate() {
             if let Some(&value) = p.iter().find(|v| !v.is_finite()) {
                 return Err(IoError::NonFinite {
@@ -483,34 +418,10 @@ impl ConfigurationReader {
                 });
             }
         }
-        let chem_cell = frame.cell();
-        let matrix = chem_cell.matrix();
-        let mut cell = Cell {
+        let cell = Cell {
             matrix,
             origin: [0.0; 3],
         };
-        if let Some(layout) = self.lammps_dump
-            && chem_cell.shape() == chemfiles::CellShape::Triclinic
-        {
-            // chemfiles takes LAMMPS' bounding box (xlo_bound, xhi_bound) as the cell lengths;
-            // LAMMPS defines xlo_bound = xlo + min(0, xy, xz, xy+xz) and so on.
-            let wrong = cell;
-            let [xy, xz, yz] = [matrix[0][1], matrix[0][2], matrix[1][2]];
-            let spread_x = [0.0, xy, xz, xy + xz];
-            let x_extra = spread_x.iter().cloned().fold(f64::MIN, f64::max)
-                - spread_x.iter().cloned().fold(f64::MAX, f64::min);
-            let y_extra = yz.max(0.0) - yz.min(0.0);
-            cell.matrix[0][0] -= x_extra;
-            cell.matrix[1][1] -= y_extra;
-            if layout.scaled {
-                // chemfiles turned scaled coordinates into Cartesian ones with the wrong cell: undo
-                // that (up to a uniform translation, which no property depends on).
-                let inv = wrong.inverse(Dim::Three);
-                for p in positions.iter_mut() {
-                    *p = matvec(&cell.matrix, matvec(&inv, *p));
-                }
-            }
-        }
 
         let (dim, source) = match self.dim {
             Some(d) => (d, DimSource::Explicit),
@@ -571,16 +482,6 @@ impl ConfigurationReader {
             }
         }
 
-        let n = frame.size();
-        let mut labels = Vec::with_capacity(n);
-        let mut masses = Vec::with_capacity(n);
-        for i in 0..n {
-            let atom = frame.atom(i);
-            let t = atom.atomic_type();
-            let label = if t.is_empty() { atom.name() } else { t };
-            labels.push(label);
-            masses.push(atom.mass());
-        }
         let order = species_order(&labels);
         let types: Vec<usize> = labels
             .iter()
@@ -598,7 +499,7 @@ impl ConfigurationReader {
                 let mass = types
                     .iter()
                     .position(|&t| t == s)
-                    .map(|i| masses[i])
+                    .and_then(|i| masses[i])
                     .filter(|m| m.is_finite() && *m > 0.0);
                 Species {
                     label: label.clone(),
@@ -613,7 +514,7 @@ impl ConfigurationReader {
             cell,
             dim,
             frame: index,
-            step: Some(frame.step() as u64),
+            step: Some(step),
         };
         Ok((config, source))
     }
