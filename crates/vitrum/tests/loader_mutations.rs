@@ -248,17 +248,26 @@ fn dataset_manifests() {
     }));
 }
 
-/// LAMMPS dumps through chemfiles and the conversion into a configuration.
+/// LAMMPS dumps through vitrum's reader and the conversion into a configuration; the third
+/// seed has two frames, a triclinic box, scaled coordinates, image flags, masses and shuffled ids.
 #[test]
 fn configuration_files() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("x.dump");
+    let triclinic = "ITEM: UNITS\nlj\nITEM: TIMESTEP\n5\nITEM: NUMBER OF ATOMS\n3\n\
+        ITEM: BOX BOUNDS xy xz yz pp pp pp\n-0.5 5 1\n0 5.25 -0.5\n0 6 0.25\n\
+        ITEM: ATOMS id type mass xs ys zs ix iy iz\n3 2 2.0 0.1 0.2 0.3 0 1 -1\n\
+        1 1 1.0 0.5 0.5 0.5 0 0 0\n2 1 1.0 0.9 0.1 0.7 -2 0 0\n\
+        ITEM: TIMESTEP\n6\nITEM: NUMBER OF ATOMS\n2\nITEM: BOX BOUNDS pp pp pp\n0 4\n0 5\n\
+        0 6\nITEM: ATOMS id element x y z xu yu zu\n2 Si 1 2 3 5 2 3\n1 C 0.5 0.5 0.5 0.5 \
+        -4.5 0.5\n";
     let seeds = vec![
         read(&fixture("../tests/bad-input/files/good-8-atoms.dump")),
         read(&fixture("../tests/bad-input/files/two-at-one-point.dump")),
+        triclinic.as_bytes().to_vec(),
     ];
     report(survive("dump", &seeds, runs(), &|b| {
         std::fs::write(&path, b).unwrap();
-        let _ = vitrum_io::read_configuration(&path, &Default::default());
+        let _ = vitrum_io::read_configurations(&path, &Default::default());
     }));
 }
