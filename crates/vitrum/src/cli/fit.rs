@@ -180,7 +180,7 @@ fn fit_other(
     grids: &vitrum_regress::FittedAxes,
     quiet: bool,
 ) -> Result<()> {
-    let estimator = crate::registry::estimator(&args.backend, params)?;
+    let (estimator, bar) = crate::registry::estimator_with_progress(&args.backend, params, quiet)?;
     let model = match args.cv {
         Some(k) => {
             let grid = SearchGrid::new()
@@ -198,6 +198,7 @@ fn fit_other(
             estimator.fit(x, y, grids, &hyper)?
         }
     };
+    bar.finish_and_clear();
     crate::pipeline::fitting::save_model(model.as_ref(), &args.out)?;
     if !quiet {
         eprintln!(
