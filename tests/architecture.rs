@@ -16,6 +16,9 @@ const ALLOWED: &[(&str, &[&str])] = &[
         &["vitrum-io", "vitrum-descriptors", "vitrum-theory"],
     ),
     ("vitrum-regress", &[]),
+    // the neural baselines extend regress's traits; regress never names them (the facade
+    // composes both registries)
+    ("vitrum-neural", &["vitrum-regress"]),
     (
         "vitrum",
         &[
@@ -24,6 +27,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "vitrum-theory",
             "vitrum-sim",
             "vitrum-regress",
+            "vitrum-neural",
         ],
     ),
 ];

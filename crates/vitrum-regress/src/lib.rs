@@ -14,6 +14,7 @@ pub mod data;
 pub mod error;
 pub mod estimators;
 pub mod hyperparams;
+pub mod kernel_ridge;
 pub mod linear;
 pub mod mean;
 pub mod metrics;
@@ -35,6 +36,7 @@ pub use cv::{
 };
 pub use error::{RegressError, Result};
 pub use hyperparams::{FitOptions, FitParams, ModelKind, PcaTruncation, PreprocessOptions};
+pub use kernel_ridge::{KernelRidgeEstimator, KernelRidgeModel};
 pub use linear::LinearEstimator;
 pub use mean::{MeanEstimator, MeanPredictor};
 pub use metrics::{Metrics, evaluate};

@@ -1,7 +1,9 @@
 //! Model files: JSON with `"format_version"` and `"kind"` first, then the predictor's own fields.
 //! Loading reads the version, then dispatches on the kind through [`KINDS`], one line per
 //! predictor kind; an unknown version or kind is an error naming what was found and what is
-//! known.
+//! known. Crates that depend on this one (vitrum-neural's `cnn` and `mlp`) cannot be listed in
+//! [`KINDS`]; their kinds reach the loader as an extra table ([`from_json_with`],
+//! [`load_with`]), which the facade composes once.
 //!
 //! Versions: 1 (vitrum ≤ the Predictor refactor) held only linear models, with `"kind"` naming the
 //! model family (`"ridge"`); 2 names the predictor kind (`"linear"`, the family moving to
@@ -40,11 +42,20 @@ pub static KINDS: &[KindEntry] = &[
         kind: crate::prior_ridge::PriorRidgeModel::KIND,
         load: crate::prior_ridge::PriorRidgeModel::load_fields,
     },
+    KindEntry {
+        kind: crate::kernel_ridge::KernelRidgeModel::KIND,
+        load: crate::kernel_ridge::KernelRidgeModel::load_fields,
+    },
 ];
 
 /// Names of the registered kinds.
 pub fn kinds() -> Vec<&'static str> {
-    KINDS.iter().map(|k| k.kind).collect()
+    kinds_with(&[])
+}
+
+/// Names of the registered kinds, then of `extra`'s.
+pub fn kinds_with(extra: &[KindEntry]) -> Vec<&'static str> {
+    KINDS.iter().chain(extra).map(|k| k.kind).collect()
 }
 
 /// Serialises a predictor as a model file of the current version: `format_version`, `kind`,
@@ -110,21 +121,32 @@ pub fn header(text: &str) -> Result<(u32, String, serde_json::Value)> {
 
 /// Reads any registered predictor from a model file's text.
 pub fn from_json(text: &str) -> Result<Box<dyn Predictor>> {
+    from_json_with(text, &[])
+}
+
+/// Reads a predictor of a kind of [`KINDS`] or of `extra` (kinds defined in crates that depend
+/// on this one) from a model file's text; [`KINDS`] wins on a name in both.
+pub fn from_json_with(text: &str, extra: &[KindEntry]) -> Result<Box<dyn Predictor>> {
     let (_, kind, fields) = header(text)?;
-    let entry =
-        KINDS
-            .iter()
-            .find(|k| k.kind == kind)
-            .ok_or_else(|| RegressError::UnknownModelKind {
-                found: kind.clone(),
-                known: kinds().join(", "),
-            })?;
+    let entry = KINDS
+        .iter()
+        .chain(extra)
+        .find(|k| k.kind == kind)
+        .ok_or_else(|| RegressError::UnknownModelKind {
+            found: kind.clone(),
+            known: kinds_with(extra).join(", "),
+        })?;
     (entry.load)(fields)
 }
 
 /// Reads any registered predictor from a model file.
 pub fn load(path: &Path) -> Result<Box<dyn Predictor>> {
     from_json(&read(path)?)
+}
+
+/// [`load`] knowing also the kinds of `extra` (see [`from_json_with`]).
+pub fn load_with(path: &Path, extra: &[KindEntry]) -> Result<Box<dyn Predictor>> {
+    from_json_with(&read(path)?, extra)
 }
 
 pub(crate) fn read(path: &Path) -> Result<String> {

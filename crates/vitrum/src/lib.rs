@@ -9,6 +9,7 @@ pub mod measured;
 pub mod pipeline;
 pub mod plots;
 pub mod progress;
+pub mod registry;
 pub mod report;
 pub mod validate;
 

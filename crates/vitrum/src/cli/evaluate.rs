@@ -5,7 +5,7 @@ use anyhow::Result;
 use clap::Args;
 use std::path::PathBuf;
 use vitrum_regress::data::{parse_range, rows};
-use vitrum_regress::{evaluate, model_file};
+use vitrum_regress::evaluate;
 
 #[derive(Debug, Args)]
 #[command(after_help = "\
@@ -32,7 +32,7 @@ pub struct EvaluateArgs {
 }
 
 pub fn run(args: &EvaluateArgs, _quiet: bool) -> Result<()> {
-    let model = model_file::load(&args.model)?;
+    let model = crate::registry::load_model(&args.model)?;
     let (x, y, grids) = args.data.load()?;
     if let Some(g) = &grids.feature {
         model.check_feature_grid(g.view())?;

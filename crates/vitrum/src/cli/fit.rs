@@ -10,8 +10,8 @@ use vitrum_regress::candidates::{ALPHA, L1_RATIO};
 use vitrum_regress::data::{parse_range, rows};
 use vitrum_regress::ndarray::ArrayView2;
 use vitrum_regress::{
-    CvSpec, FitOptions, PcaTruncation, PreprocessOptions, SearchGrid, backend, estimators,
-    fit_cv_estimator, kfold,
+    CvSpec, FitOptions, PcaTruncation, PreprocessOptions, SearchGrid, backend, fit_cv_estimator,
+    kfold,
 };
 
 #[derive(Debug, Args)]
@@ -25,6 +25,8 @@ checked whenever it is applied.
   lasso / elasticnet   (1/2n)‖y − Xw − b‖² + α(ρ‖w‖₁ + (1−ρ)/2‖w‖²),  ρ = --l1-ratio
 Backends: native-ols native-ridge native-lasso native-elasticnet linfa-ols linfa-lasso
   linfa-elasticnet linfa-multitask-elasticnet smartcore-ridge smartcore-lasso smartcore-elasticnet
+Other estimators: mean, kernel-ridge (RBF; --cv searches γ and --alphas), cnn and mlp (neural
+  networks on CPU; --cv searches their learning rates; see docs/neural.md)
 
 --cv K chooses α (and ρ, if several --l1-ratio are given) by K-fold cross-validation (contiguous
 folds, no shuffle, mean R² as scikit-learn's RidgeCV(cv=K)), then refits on all training rows.
@@ -178,7 +180,7 @@ fn fit_other(
     grids: &vitrum_regress::FittedAxes,
     quiet: bool,
 ) -> Result<()> {
-    let estimator = estimators::by_name(&args.backend, params)?;
+    let (estimator, bar) = crate::registry::estimator_with_progress(&args.backend, params, quiet)?;
     let model = match args.cv {
         Some(k) => {
             let grid = SearchGrid::new()
@@ -196,6 +198,7 @@ fn fit_other(
             estimator.fit(x, y, grids, &hyper)?
         }
     };
+    bar.finish_and_clear();
     crate::pipeline::fitting::save_model(model.as_ref(), &args.out)?;
     if !quiet {
         eprintln!(

@@ -4,7 +4,6 @@ use crate::measured::{FeatureDescription, Probe, features_from_pdf};
 use anyhow::{Context, Result};
 use clap::Args;
 use std::path::PathBuf;
-use vitrum_regress::model_file;
 
 #[derive(Debug, Args)]
 #[command(after_help = "\
@@ -49,7 +48,7 @@ pub struct PredictArgs {
 }
 
 pub fn run(args: &PredictArgs, quiet: bool) -> Result<()> {
-    let model = model_file::load(&args.model)?;
+    let model = crate::registry::load_model(&args.model)?;
     let y = match (&args.measured, &args.features) {
         (Some(file), _) => {
             let axes = model.axes();
