@@ -17,6 +17,7 @@ use pyo3::prelude::*;
 #[pymodule]
 fn _vitrum(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_function(wrap_pyfunction!(structure::read_frame, m)?)?;
     m.add_function(wrap_pyfunction!(structure::rdf, m)?)?;
     m.add_function(wrap_pyfunction!(structure::partial_rdf, m)?)?;
     m.add_function(wrap_pyfunction!(structure::structure_factor, m)?)?;

@@ -124,8 +124,8 @@ impl Model {
     }
 
     fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
-        let module = py.import("vitrum._vitrum")?;
-        Ok((module.getattr("model_from_json")?, (self.to_json()?,)))
+        let module = py.import("vitrum")?;
+        Ok((module.getattr("_model_from_json")?, (self.to_json()?,)))
     }
 
     fn __repr__(&self) -> String {

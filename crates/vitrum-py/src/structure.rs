@@ -4,7 +4,7 @@
 
 use crate::errors::detached;
 use anyhow::{Result, bail};
-use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1, PyReadonlyArray2};
+use numpy::{IntoPyArray, PyArray1, PyArrayMethods, PyReadonlyArray1, PyReadonlyArray2};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use vitrum_descriptors::{
@@ -234,4 +234,56 @@ pub fn structure_factor<'py>(
         }
     })?;
     Ok((sq.q.into_pyarray(py), sq.s.into_pyarray(py)))
+}
+
+/// One frame of a configuration file as vitrum reads it (chemfiles, the species order and the
+/// dimension rule of every command): `{"positions" [N × 3], "cell" [3 × 3] (rows = vectors),
+/// "origin", "types" [N] (species index), "labels", "masses" (None where unknown), "dim",
+/// "step"}`.
+#[pyfunction]
+#[pyo3(signature = (path, frame=0, format=None, dim=None))]
+pub fn read_frame<'py>(
+    py: Python<'py>,
+    path: std::path::PathBuf,
+    frame: usize,
+    format: Option<String>,
+    dim: Option<usize>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let config = detached(py, || {
+        let dim =
+            match dim {
+                None => None,
+                Some(d) => Some(Dim::from_usize(d).ok_or_else(|| {
+                    anyhow::anyhow!("dim = {d}; vitrum works in 2 or 3 dimensions")
+                })?),
+            };
+        let options = vitrum_io::ReadOptions {
+            format,
+            dim,
+            frames: vitrum_io::FrameSelection::parse(&frame.to_string())?,
+        };
+        Ok(vitrum_io::read_configuration(&path, &options)?)
+    })?;
+    let n = config.len();
+    let positions: Vec<f64> = config.positions.iter().flatten().copied().collect();
+    let m = config.cell.matrix;
+    // rows of the result are the cell vectors (columns of vitrum's matrix)
+    let cell: Vec<f64> = (0..3).flat_map(|k| [m[0][k], m[1][k], m[2][k]]).collect();
+    let out = PyDict::new(py);
+    out.set_item(
+        "positions",
+        PyArray1::from_vec(py, positions).reshape([n, 3])?,
+    )?;
+    out.set_item("cell", PyArray1::from_vec(py, cell).reshape([3, 3])?)?;
+    out.set_item("origin", config.cell.origin.to_vec())?;
+    let types: Vec<i64> = config.types.iter().map(|&t| t as i64).collect();
+    out.set_item("types", types.into_pyarray(py))?;
+    out.set_item("labels", config.labels())?;
+    out.set_item(
+        "masses",
+        config.species.iter().map(|s| s.mass).collect::<Vec<_>>(),
+    )?;
+    out.set_item("dim", config.dim.get())?;
+    out.set_item("step", config.step)?;
+    Ok(out)
 }
