@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
@@ -23,7 +25,8 @@ class LinearSPR(RegressorMixin, BaseEstimator):
     The intercept is always fitted (centring, as scikit-learn's ``fit_intercept=True``). After
     ``fit``: ``model_`` (a ``vitrum.Model``; ``save``/``load`` use vitrum's model files, which
     ``vitrum predict`` reads), ``coef_`` ([targets × features], or [features] for a 1-D y),
-    ``intercept_``, ``alpha_`` (the α used), ``n_features_in_``.
+    ``intercept_``, ``alpha_`` (the α used), ``n_iter_``, ``diagnostics_`` (the fit's
+    diagnostics as in the model file: CV scores, train R², solver), ``n_features_in_``.
     """
 
     def __init__(self, backend="native-ridge", alpha=None, cv=5, alphas=None, l1_ratio=0.5,
@@ -68,6 +71,11 @@ class LinearSPR(RegressorMixin, BaseEstimator):
     def _set_model(self, model):
         self.model_ = model
         self.alpha_ = model.hyper.get("alpha")
+        diagnostics = json.loads(model.diagnostics) if model.diagnostics else {}
+        self.diagnostics_ = diagnostics
+        n_iter = (diagnostics.get("solver") or {}).get("n_iter")
+        # iterations of an iterative solver (the most any target took); 1 for a direct solve
+        self.n_iter_ = max(n_iter) if n_iter else 1
         coef, intercept = model.coef, model.intercept
         if coef is not None:
             self.coef_ = coef[0] if self._y_1d else coef

@@ -11,8 +11,8 @@ use pyo3::types::PyDict;
 use vitrum::pipeline::study::parse_alphas;
 use vitrum_regress::candidates::{ALPHA, L1_RATIO};
 use vitrum_regress::{
-    CvSpec, FitOptions, FittedAxes, PcaTruncation, Predictor, PreprocessOptions, SearchGrid,
-    backend, estimators, fit_cv_estimator, kfold, model_file,
+    CvSpec, FitOptions, FittedAxes, LinearModel, PcaTruncation, Predictor, PreprocessOptions,
+    SearchGrid, backend, estimators, fit_cv_estimator, kfold, model_file,
 };
 
 /// A fitted model (any kind a model file can hold). Pickles as its model-file text.
@@ -116,6 +116,18 @@ impl Model {
     #[getter]
     fn target_grid<'py>(&self, py: Python<'py>) -> Option<Bound<'py, PyArray1<f64>>> {
         self.inner.axes().target.clone().map(|g| g.into_pyarray(py))
+    }
+
+    /// The fit's diagnostics as JSON text (solver iterations, cross-validation scores, train
+    /// R², warnings) for linear models; None for other kinds.
+    #[getter]
+    fn diagnostics(&self) -> PyResult<Option<String>> {
+        guarded(|| {
+            let Some(m) = self.inner.as_any().downcast_ref::<LinearModel>() else {
+                return Ok(None);
+            };
+            Ok(Some(serde_json::to_string(&m.diagnostics)?))
+        })
     }
 
     #[getter]
