@@ -2,6 +2,7 @@
 files with `vitrum fit` / `vitrum predict`."""
 
 import pickle
+import warnings
 
 import numpy as np
 import pytest
@@ -11,6 +12,7 @@ from conftest import FIXTURES, run_cli
 
 sklearn = pytest.importorskip("sklearn")
 from sklearn.base import clone  # noqa: E402
+from sklearn.exceptions import SkipTestWarning  # noqa: E402
 from sklearn.linear_model import Ridge, RidgeCV  # noqa: E402
 from sklearn.model_selection import GridSearchCV, KFold  # noqa: E402
 from sklearn.pipeline import Pipeline, make_pipeline  # noqa: E402
@@ -32,10 +34,16 @@ def ka2d():
 
 
 def test_passes_scikit_learn_check_estimator():
-    results = check_estimator(vitrum.LinearSPR(), expected_failed_checks=WAIVED_CHECKS, on_fail=None)
+    with warnings.catch_warnings():
+        # scikit-learn announces the checks it skips (array API without SCIPY_ARRAY_API) as
+        # warnings; they are counted below instead
+        warnings.simplefilter("ignore", SkipTestWarning)
+        results = check_estimator(vitrum.LinearSPR(), expected_failed_checks=WAIVED_CHECKS, on_fail=None)
     failed = [(r["check_name"], repr(r["exception"])) for r in results if r["status"] == "failed"]
     assert not failed
-    assert sum(r["status"] == "passed" for r in results) >= 45  # the checks really ran
+    passed = sum(r["status"] == "passed" for r in results)
+    skipped = [r["check_name"] for r in results if r["status"] == "skipped"]
+    assert passed >= 50, (passed, skipped)  # the checks really ran (51 of 53 with pandas)
 
 
 def test_ridge_equals_scikit_learn_ridge_on_dataset_ka2d(ka2d):
