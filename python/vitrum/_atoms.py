@@ -27,7 +27,12 @@ class Arrays:
 def _species(values) -> tuple[np.ndarray, list]:
     """Species index per particle and the labels, ordered as vitrum orders a file's types:
     numeric labels ascending, then the others in order of first appearance."""
-    values = [str(v) for v in np.asarray(values).ravel().tolist()]
+    arr = np.asarray(values).ravel()
+    if arr.dtype.kind in "iu":
+        # atomic numbers or LAMMPS types (the common case): vectorised, O(N log N) in numpy
+        unique, inverse = np.unique(arr, return_inverse=True)
+        return inverse.astype(np.int64).ravel(), [str(v) for v in unique.tolist()]
+    values = [str(v) for v in arr.tolist()]
     seen = list(dict.fromkeys(values))
 
     def numeric(s):

@@ -6,6 +6,7 @@
 //! releases the GIL while it computes, and every error — and every panic — arrives as a Python
 //! exception ([`errors`]).
 
+mod bench;
 mod data;
 mod errors;
 mod modes;
@@ -29,5 +30,7 @@ fn _vitrum(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(regress::estimator_names, m)?)?;
     m.add_function(wrap_pyfunction!(data::load_dataset, m)?)?;
     m.add_function(wrap_pyfunction!(data::run_study, m)?)?;
+    m.add_function(wrap_pyfunction!(bench::_bench_rdf, m)?)?;
+    m.add_function(wrap_pyfunction!(bench::_bench_fit, m)?)?;
     Ok(())
 }
