@@ -69,6 +69,10 @@ def main():
         9 * scale,
     )
 
+    prep = statistics.median(timed(lambda: to_arrays(positions, cell=cell)) for _ in range(21))
+    print(f"| of which the Python side's preparation of the arrays (`to_arrays`) | 21 | | "
+          f"{prep * 1e3:.2f} | | {100 * prep / statistics.median(_vitrum._bench_rdf(*a.args(), 4.0, 200, 3)):.1f} % |")
+
     ds = vitrum.load_dataset(ROOT / "fixtures" / "dataset-ka2d")
     X, Y = np.ascontiguousarray(ds.features[:120]), np.ascontiguousarray(ds.targets[:120])
     compare(
