@@ -56,6 +56,16 @@ def test_malformed_files_are_value_errors(tmp_path):
     assert "meta.json" in str(e.value)
 
 
+def test_a_truncated_configuration_file_is_a_value_error_naming_the_line(tmp_path):
+    truncated = tmp_path / "truncated.dump"
+    truncated.write_bytes((FIXTURES / "ka3d" / "config.dump").read_bytes()[:600])
+    with pytest.raises(ValueError) as e:
+        vitrum.read_frame(truncated)
+    assert "truncated.dump" in str(e.value) and "line" in str(e.value)
+    with pytest.raises(OSError):
+        vitrum.read_frame(tmp_path / "missing.dump")
+
+
 def test_bad_fit_parameters_are_value_errors():
     LinearSPR = vitrum.LinearSPR
     X = np.random.default_rng(0).random((20, 4))
