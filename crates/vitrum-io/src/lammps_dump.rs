@@ -15,19 +15,9 @@
 //! coordinates (the cell's origin is not subtracted), as chemfiles did.
 
 use crate::error::{IoError, Result};
+use crate::read::RawFrame;
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
-
-/// One frame of a dump, before the checks every format shares (see `read.rs`).
-#[derive(Debug, Clone)]
-pub(crate) struct DumpFrame {
-    pub step: u64,
-    pub positions: Vec<[f64; 3]>,
-    pub labels: Vec<String>,
-    pub masses: Vec<Option<f64>>,
-    /// Cell vectors as columns: a = (lx, 0, 0), b = (xy, ly, 0), c = (xz, yz, lz).
-    pub matrix: [[f64; 3]; 3],
-}
 
 /// Where a frame starts: its `ITEM: TIMESTEP` line.
 #[derive(Debug, Clone, Copy)]
@@ -51,23 +41,24 @@ fn item(line: &str) -> Option<&str> {
     (head.trim() == "ITEM").then(|| rest.trim())
 }
 
-/// Reads one line (without its end) into `buf`; false at the end of the file.
+/// Reads one line (without its end) into `buf`; returns the bytes consumed, 0 at the end of
+/// the file.
 fn read_line(
     reader: &mut impl BufRead,
     bytes: &mut Vec<u8>,
     buf: &mut String,
-) -> std::io::Result<(bool, usize)> {
+) -> std::io::Result<usize> {
     bytes.clear();
     let n = reader.read_until(b'\n', bytes)?;
     if n == 0 {
-        return Ok((false, 0));
+        return Ok(0);
     }
     while bytes.last().is_some_and(|&b| b == b'\n' || b == b'\r') {
         bytes.pop();
     }
     buf.clear();
     buf.push_str(&String::from_utf8_lossy(bytes));
-    Ok((true, n))
+    Ok(n)
 }
 
 impl DumpFile {
@@ -80,9 +71,9 @@ impl DumpFile {
         let (mut offset, mut number) = (0u64, 0u64);
         let mut starts = Vec::new();
         loop {
-            let (more, n) =
+            let n =
                 read_line(&mut reader, &mut bytes, &mut line).map_err(|e| IoError::os(path, e))?;
-            if !more {
+            if n == 0 {
                 break;
             }
             number += 1;
@@ -116,7 +107,7 @@ impl DumpFile {
     }
 
     /// Parses frame `index` (0-based; must be below [`Self::n_frames`]).
-    pub fn read(&self, index: usize) -> Result<DumpFrame> {
+    pub fn read(&self, index: usize) -> Result<RawFrame> {
         let start = self.starts[index];
         let mut file = std::fs::File::open(&self.path).map_err(|e| IoError::os(&self.path, e))?;
         file.seek(SeekFrom::Start(start.offset))
@@ -236,10 +227,10 @@ impl<R: BufRead> FrameParser<'_, R> {
 
     /// The next line, or an error saying what was expected where the file ends.
     fn next(&mut self, expected: &str) -> Result<String> {
-        let (more, n) = read_line(&mut self.reader, &mut self.bytes, &mut self.line)
+        let n = read_line(&mut self.reader, &mut self.bytes, &mut self.line)
             .map_err(|e| IoError::os(self.path, e))?;
         self.number += 1;
-        if !more {
+        if n == 0 {
             return Err(self.error(format!(
                 "the file ends inside the frame, where {expected} should be (truncated?)"
             )));
@@ -269,7 +260,7 @@ impl<R: BufRead> FrameParser<'_, R> {
         })
     }
 
-    fn frame(&mut self) -> Result<DumpFrame> {
+    fn frame(&mut self) -> Result<RawFrame> {
         self.item("TIMESTEP")?;
         let step_line = self.next("the timestep")?;
         let step: u64 = self.number(step_line.trim(), "the timestep")?;
@@ -400,7 +391,7 @@ impl<R: BufRead> FrameParser<'_, R> {
         columns: &Columns,
         (matrix, origin): ([[f64; 3]; 3], [f64; 3]),
         step: u64,
-    ) -> Result<DumpFrame> {
+    ) -> Result<RawFrame> {
         let mut positions = vec![[0.0f64; 3]; n];
         let mut labels = vec![String::new(); n];
         let mut masses = vec![None; n];
@@ -467,7 +458,7 @@ impl<R: BufRead> FrameParser<'_, R> {
                 }
             }
         }
-        Ok(DumpFrame {
+        Ok(RawFrame {
             step,
             positions,
             labels,

@@ -5,7 +5,7 @@ use crate::cell::{Cell, Dim};
 use crate::configuration::{Configuration, Species, species_order};
 use crate::error::{IoError, Result};
 use crate::frames::FrameSelection;
-use crate::lammps_dump::{DumpFile, DumpFrame};
+use crate::lammps_dump::DumpFile;
 use std::path::{Path, PathBuf};
 
 /// How to read a file. The default reads every frame, guesses the format from the extension and
@@ -126,26 +126,15 @@ enum Source {
     Chemfiles(chemfiles::Trajectory),
 }
 
-/// A frame as read, before the checks every format shares.
-struct RawFrame {
-    step: u64,
-    positions: Vec<[f64; 3]>,
-    /// Cell vectors as columns.
-    matrix: [[f64; 3]; 3],
-    labels: Vec<String>,
-    masses: Vec<Option<f64>>,
-}
-
-impl From<DumpFrame> for RawFrame {
-    fn from(f: DumpFrame) -> Self {
-        RawFrame {
-            step: f.step,
-            positions: f.positions,
-            matrix: f.matrix,
-            labels: f.labels,
-            masses: f.masses,
-        }
-    }
+/// A frame as read, before the checks every format shares: what both the LAMMPS dump reader and
+/// the chemfiles adapter produce.
+pub(crate) struct RawFrame {
+    pub step: u64,
+    pub positions: Vec<[f64; 3]>,
+    /// Cell vectors as columns: a = (lx, 0, 0), b = (xy, ly, 0), c = (xz, yz, lz) for LAMMPS.
+    pub matrix: [[f64; 3]; 3],
+    pub labels: Vec<String>,
+    pub masses: Vec<Option<f64>>,
 }
 
 impl RawFrame {
@@ -378,7 +367,7 @@ impl ConfigurationReader {
             message,
         };
         let raw = match &mut self.source {
-            Source::LammpsDump(dump) => RawFrame::from(dump.read(index)?),
+            Source::LammpsDump(dump) => dump.read(index)?,
             Source::Chemfiles(trajectory) => {
                 let mut frame = chemfiles::Frame::new();
                 catch_chemfiles(|| trajectory.read_step(index, &mut frame))
