@@ -132,3 +132,45 @@ def test_other_estimators_by_name(ka2d):
     np.testing.assert_allclose(mean.predict(X[120:])[0], Y[:120].mean(axis=0), rtol=1e-12)
     lasso = vitrum.LinearSPR(backend="native-lasso", alpha=1e-5, max_iter=5000).fit(X[:120], Y[:120])
     assert lasso.n_iter_ >= 1 and lasso.score(X[120:], Y[120:]) > 0.3
+
+
+def test_plain_float64_arrays_skip_validation_and_fit_the_same(ka2d):
+    """The fast path (finite C-contiguous float64 ndarrays, no scikit-learn validate_data) and
+    the validated path (here: a Fortran-ordered copy, which validate_data converts) give the
+    same model bit for bit, and both leave the attributes validate_data would."""
+    X, Y, _ = ka2d
+    X, Y = np.ascontiguousarray(X[:120]), np.ascontiguousarray(Y[:120])
+    fast = vitrum.LinearSPR(alpha=1e-2).fit(X, Y)
+    slow = vitrum.LinearSPR(alpha=1e-2).fit(np.asfortranarray(X), Y)
+    assert np.array_equal(fast.coef_, slow.coef_)
+    assert np.array_equal(fast.intercept_, slow.intercept_)
+    assert fast.n_features_in_ == slow.n_features_in_ == X.shape[1]
+    assert fast.n_iter_ == 1 and fast.diagnostics_["n_samples"] == 120
+    # a NaN takes the validated path and gets scikit-learn's message
+    bad = X.copy()
+    bad[3, 4] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        vitrum.LinearSPR(alpha=1e-2).fit(bad, Y)
+    # a data frame's column names go when the next fit is on a plain array
+    pd = pytest.importorskip("pandas")
+    est = vitrum.LinearSPR(alpha=1e-2).fit(pd.DataFrame(X, columns=[f"g{i}" for i in range(X.shape[1])]), Y)
+    assert hasattr(est, "feature_names_in_")
+    est.fit(X, Y)
+    assert not hasattr(est, "feature_names_in_")
+
+
+def test_neural_spr_trains_through_the_facade_registry_like_vitrum_fit(ka2d, tmp_path, vitrum_bin):
+    """NeuralSPR("mlp") is `vitrum fit --backend mlp`: the same model file bit for bit (seeded,
+    same thread count), a held-out R² better than the training mean's, clone-able."""
+    X, Y, _ = ka2d
+    est = vitrum.NeuralSPR("mlp").fit(X[:120], Y[:120])
+    assert est.score(X[120:], Y[120:]) > 0.5
+    assert not hasattr(est, "coef_")
+    assert "mlp" in vitrum.estimator_names() and "cnn" in vitrum.estimator_names()
+    cli = tmp_path / "mlp.json"
+    run_cli(vitrum_bin, "fit", DATASET, "--backend", "mlp", "--train", "0..120", "--out", str(cli))
+    theirs = vitrum.NeuralSPR.load(cli)
+    assert np.array_equal(theirs.predict(X[120:]), est.predict(X[120:]))
+    assert clone(est).get_params() == {"architecture": "mlp", "cv": None}
+    with pytest.raises(ValueError, match="architecture"):
+        vitrum.NeuralSPR("transformer").fit(X[:20], Y[:20])

@@ -31,6 +31,7 @@ __all__ = [
     "structure_factor",
     "modes",
     "LinearSPR",
+    "NeuralSPR",
     "Model",
     "load_model",
     "estimator_names",
@@ -153,9 +154,9 @@ def _model_from_json(text: str) -> Model:
 
 
 def __getattr__(name):
-    # LinearSPR needs scikit-learn; import it only when asked for
-    if name == "LinearSPR":
-        from ._sklearn import LinearSPR
+    # the scikit-learn estimators need scikit-learn; import it only when asked for
+    if name in ("LinearSPR", "NeuralSPR"):
+        from . import _sklearn
 
-        return LinearSPR
+        return getattr(_sklearn, name)
     raise AttributeError(f"module 'vitrum' has no attribute {name!r}")

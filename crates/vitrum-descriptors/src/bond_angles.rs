@@ -2,7 +2,6 @@
 //! (r_ij < r_c(type_i, type_j), per species pair, as network glasses need), the angle j–i–k.
 
 use crate::error::{DescriptorError, Result, positive};
-use crate::neighbors::CellList;
 use crate::rdf::{pair_index, species_pairs};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -81,29 +80,9 @@ pub fn bond_angles(
     if bins == 0 {
         return Err(DescriptorError::ZeroBins);
     }
-    if cutoffs.n_species() != config.species.len() {
-        return Err(DescriptorError::Invalid(format!(
-            "cutoffs are given for {} species but the configuration has {}",
-            cutoffs.n_species(),
-            config.species.len()
-        )));
-    }
-    crate::overlaps::check_overlaps(config)?;
-    let list = CellList::new(config, cutoffs.max())?;
-    let types = &config.types;
-    let lists = list.neighbor_lists(config.len());
-    let bonded: Vec<Vec<[f64; 3]>> = lists
-        .into_iter()
-        .enumerate()
-        .map(|(i, l)| {
-            l.into_iter()
-                .filter(|(j, dr)| {
-                    let c = cutoffs.get(types[i], types[*j]);
-                    dr[0] * dr[0] + dr[1] * dr[1] + dr[2] * dr[2] < c * c
-                })
-                .map(|(_, dr)| dr)
-                .collect()
-        })
+    let net = crate::local_order::BondNetwork::new(config, cutoffs)?;
+    let bonded: Vec<Vec<[f64; 3]>> = (0..net.len())
+        .map(|i| net.bonds(i).iter().map(|&(_, dr)| dr).collect())
         .collect();
     let width = 180.0 / bins as f64;
     let counts = bonded

@@ -11,6 +11,7 @@ pub mod bond_angles;
 pub mod descriptor;
 pub mod error;
 pub mod kinds;
+pub mod local_order;
 pub mod neighbors;
 pub mod overlaps;
 pub mod rdf;
@@ -20,6 +21,7 @@ pub mod structure_factor;
 pub use bond_angles::{BondAngleDistribution, PairCutoffs, bond_angles};
 pub use descriptor::{Context, DESCRIPTORS, Descriptor, Params, Registration};
 pub use error::{DescriptorError, Result};
+pub use local_order::{AngleRings, BondNetwork, RingStatistics};
 pub use neighbors::{CellList, Pair};
 pub use overlaps::check_overlaps;
 pub use rdf::{

@@ -1,7 +1,7 @@
 //! Fitting and applying models through vitrum-regress, as `vitrum fit` / `vitrum predict` do:
-//! the same estimators by name, the same α search, the same model files. The scikit-learn
-//! estimator `vitrum.LinearSPR` (python/vitrum/_sklearn.py) is a thin layer over [`fit`] and
-//! [`Model`].
+//! the same estimators by name (the facade's registry: every model crate's), the same α search,
+//! the same model files. The scikit-learn estimators `vitrum.LinearSPR` and `vitrum.NeuralSPR`
+//! (python/vitrum/_sklearn.py) are thin layers over [`fit`] and [`Model`].
 
 use crate::errors::{detached, guarded};
 use anyhow::Context;
@@ -12,7 +12,7 @@ use vitrum::pipeline::study::parse_alphas;
 use vitrum_regress::candidates::{ALPHA, L1_RATIO};
 use vitrum_regress::{
     CvSpec, FitOptions, FittedAxes, LinearModel, PcaTruncation, Predictor, PreprocessOptions,
-    SearchGrid, backend, estimators, fit_cv_estimator, kfold, model_file,
+    SearchGrid, backend, fit_cv_estimator, kfold,
 };
 
 /// A fitted model (any kind a model file can hold). Pickles as its model-file text.
@@ -25,7 +25,7 @@ impl Model {
     fn from_text(text: &str) -> PyResult<Model> {
         guarded(|| {
             Ok(Model {
-                inner: model_file::from_json(text)?,
+                inner: vitrum::registry::model_from_json(text)?,
             })
         })
     }
@@ -130,6 +130,18 @@ impl Model {
         })
     }
 
+    /// Iterations of an iterative solver (the most any target took); 1 for a direct solve and
+    /// for models that are not linear (scikit-learn's `n_iter_`).
+    #[getter]
+    fn n_iter(&self) -> usize {
+        self.inner
+            .as_any()
+            .downcast_ref::<LinearModel>()
+            .and_then(|m| m.diagnostics.solver.n_iter.as_ref())
+            .and_then(|n| n.iter().copied().max())
+            .unwrap_or(1)
+    }
+
     #[getter]
     fn warnings(&self) -> Vec<String> {
         self.inner.warnings()
@@ -160,7 +172,7 @@ pub fn model_from_json(text: &str) -> PyResult<Model> {
 /// A model file written by `vitrum fit` (or [`Model::save`]).
 #[pyfunction]
 pub fn load_model(py: Python<'_>, path: std::path::PathBuf) -> PyResult<Model> {
-    let inner = detached(py, || Ok(model_file::load(&path)?))?;
+    let inner = detached(py, || Ok(vitrum::registry::load_model(&path)?))?;
     Ok(Model { inner })
 }
 
@@ -225,8 +237,9 @@ pub fn fit<'py>(
             };
             return Ok(Box::new(model));
         }
-        // not a linear backend: any other estimator (the `mean` baseline, ...), as `vitrum fit`
-        let estimator = estimators::by_name(backend, &params)?;
+        // not a linear backend: any other estimator of any model crate (the `mean` baseline,
+        // kernel ridge, the neural baselines), through the facade's registry as `vitrum fit`
+        let estimator = vitrum::registry::estimator(backend, &params)?;
         Ok(match cv {
             Some(k) => {
                 let grid = SearchGrid::new()
@@ -253,5 +266,5 @@ pub fn fit<'py>(
 /// Every estimator name `fit` accepts.
 #[pyfunction]
 pub fn estimator_names() -> Vec<&'static str> {
-    estimators::names()
+    vitrum::registry::estimator_names()
 }

@@ -89,7 +89,9 @@ pub trait Estimator: Send + Sync {
     /// Validation R² (uniform average over targets, [`metrics::r2_uniform`]) of the fit on
     /// `train` for every setting in `candidates`, in order, scored on `valid`. The default fits
     /// each setting and predicts; estimators that share work across settings (a regularisation
-    /// path) override it.
+    /// path) override it, and an estimator whose settings the uniform average ranks badly may
+    /// score by another R² if its documentation says so (the facade's `theory` uses the
+    /// variance-weighted one).
     fn validation_scores(
         &self,
         train: (ArrayView2<f64>, ArrayView2<f64>),

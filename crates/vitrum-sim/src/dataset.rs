@@ -163,6 +163,57 @@ impl GenerateSettings {
     }
 }
 
+/// The part of a dataset one process makes: the samples i ≡ `index` (mod `count`). Every
+/// sample depends on the settings and its index alone, so shards made on different machines
+/// and merged hold the same files, bit for bit, as one run of the whole dataset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shard {
+    pub index: usize,
+    pub count: usize,
+}
+
+impl Shard {
+    /// The whole dataset as one shard.
+    pub const WHOLE: Shard = Shard { index: 0, count: 1 };
+
+    /// Parses `I/N` (0 ≤ I < N), as `--shard` takes it; Slurm's array variables give
+    /// `$SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT`.
+    pub fn parse(text: &str) -> Result<Shard> {
+        let bad = |m: &str| SimError::Shard(format!("--shard '{text}': {m}"));
+        let (i, n) = text
+            .split_once('/')
+            .ok_or_else(|| bad("expected I/N, e.g. 0/4 for the first of 4 shards"))?;
+        let num = |s: &str| {
+            s.trim()
+                .parse::<usize>()
+                .map_err(|_| bad(&format!("'{s}' is not a whole number")))
+        };
+        let (index, count) = (num(i)?, num(n)?);
+        if count == 0 || index >= count {
+            return Err(bad(&format!(
+                "need 0 ≤ I < N (shards are numbered from 0), got I = {index}, N = {count}"
+            )));
+        }
+        Ok(Shard { index, count })
+    }
+
+    /// Whether sample `i` belongs to this shard.
+    pub fn contains(&self, i: usize) -> bool {
+        i % self.count == self.index
+    }
+
+    /// This shard's sample indices among `samples`.
+    pub fn indices(&self, samples: usize) -> impl Iterator<Item = usize> + '_ {
+        (self.index..samples).step_by(self.count)
+    }
+}
+
+impl std::fmt::Display for Shard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.index, self.count)
+    }
+}
+
 /// What a run did.
 #[derive(Debug, Clone, Default)]
 pub struct GenerateReport {
@@ -186,12 +237,26 @@ pub fn generate(
     sampler: &dyn Sampler,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Result<GenerateReport> {
+    generate_shard(dir, settings, sampler, Shard::WHOLE, progress)
+}
+
+/// [`generate`] for the samples of one shard only (`samples/NNNN.*` of its indices in `dir`).
+pub fn generate_shard(
+    dir: &Path,
+    settings: &GenerateSettings,
+    sampler: &dyn Sampler,
+    shard: Shard,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Result<GenerateReport> {
     settings.validate()?;
+    if shard.count == 0 || shard.index >= shard.count {
+        return Err(SimError::Shard(format!("shard {shard}: need 0 ≤ I < N")));
+    }
     let sdir = dir.join(SAMPLES);
     std::fs::create_dir_all(&sdir).map_err(|e| SimError::os(&sdir, e))?;
     let mut report = GenerateReport::default();
     let mut todo = Vec::new();
-    for i in 0..settings.samples {
+    for i in shard.indices(settings.samples) {
         let rec_path = sample_path(dir, i, "json");
         if rec_path.exists() {
             let rec = SampleRecord::read(dir, i)?;
@@ -323,3 +388,36 @@ impl SampleRecord {
 /// The draw rule recorded in a manifest's protocol.
 pub const DRAW_RULE: &str = "sample i: seed + i; varied parameters from xoshiro256** seeded by \
      mix(seed, i) (vitrum-sim rng), in vary order; step counts rounded";
+
+#[cfg(test)]
+mod tests {
+    use super::Shard;
+
+    /// Shards partition the indices: each sample in exactly one shard, for any N.
+    #[test]
+    fn shards_partition_the_samples() {
+        for count in 1..7 {
+            let mut seen = vec![0; 23];
+            for index in 0..count {
+                let shard = Shard::parse(&format!("{index}/{count}")).unwrap();
+                for i in shard.indices(23) {
+                    assert!(shard.contains(i));
+                    seen[i] += 1;
+                }
+            }
+            assert!(seen.iter().all(|&c| c == 1), "N = {count}: {seen:?}");
+        }
+    }
+
+    #[test]
+    fn bad_shards_are_errors_that_say_the_rule() {
+        for bad in ["4/4", "1/0", "x/2", "3", "-1/2", "1/2/3"] {
+            let e = Shard::parse(bad).unwrap_err().to_string();
+            assert!(
+                e.contains(bad)
+                    && (e.contains("I/N") || e.contains("0 ≤ I < N") || e.contains("whole")),
+                "{bad}: {e}"
+            );
+        }
+    }
+}

@@ -8,6 +8,10 @@ pub enum SimError {
     #[error("protocol: {0}")]
     Protocol(String),
 
+    /// A `--shard I/N` that is not one (the message quotes it and says the rule).
+    #[error("{0}")]
+    Shard(String),
+
     #[error("protocol TOML: {0}")]
     ProtocolToml(String),
 

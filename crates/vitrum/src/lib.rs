@@ -4,6 +4,7 @@
 
 pub mod blas;
 pub mod cli;
+pub mod compare;
 pub mod dataset;
 pub mod measured;
 pub mod pipeline;
@@ -11,6 +12,8 @@ pub mod plots;
 pub mod progress;
 pub mod registry;
 pub mod report;
+pub mod shards;
+pub mod theory_models;
 pub mod validate;
 
 pub use vitrum_descriptors as descriptors;

@@ -3,7 +3,14 @@
 //! PDF (`.gr`, G(r)) becomes a feature row only when it measures the same thing — a
 //! neutron-weighted G(r) for a model fitted on `neutron-rdf`, X-ray for `xray-rdf`, either for
 //! a one-species glass fitted on `total-rdf` (all weightings coincide there) — on an r range
-//! that covers the model's grid.
+//! that covers the model's grid. A measured structure factor (two columns q S(q)) becomes the
+//! feature row of a model fitted on a one-species glass's `sq` or `sq-direct` block, on a q
+//! range that covers the model's grid.
+//!
+//! The three curves, for number density ρ in 3D: G(r) = 4πρr[g(r) − 1];
+//! S(q) = 1 + (4πρ/q) ∫ r[g(r) − 1] sin(qr) dr; G(r) = (2/π) ∫ q[S(q) − 1] sin(qr) dq. vitrum
+//! takes each measurement on the model's own grid (interpolated linearly, never Fourier
+//! transformed: a transform of a finite q range adds termination ripples the model never saw).
 
 use crate::dataset::Selected;
 use anyhow::{Result, bail};
@@ -28,6 +35,10 @@ pub struct FeatureDescription {
     pub dim: usize,
     /// Mean number density of the training samples, when the dataset records it.
     pub density: Option<f64>,
+    /// Whether each row ends with the sample's number density after the block's columns (the
+    /// theory backends' layout, `crate::theory_models`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub density_column: bool,
 }
 
 impl FeatureDescription {
@@ -59,6 +70,7 @@ impl FeatureDescription {
                 .densities()
                 .filter(|d| !d.is_empty())
                 .map(|d| d.iter().sum::<f64>() / d.len() as f64),
+            density_column: false,
         }
     }
 
@@ -146,15 +158,7 @@ pub fn features_from_pdf(
              per cubic length unit, e.g. Å⁻³); the model does not record its training density"
         ),
     };
-    let (lo, hi) = (curve.x[0], curve.x[curve.x.len() - 1]);
-    let (p_lo, p_hi) = (points[0], points[points.len() - 1]);
-    let slack = 1e-9 * p_hi.abs().max(1.0);
-    if p_lo < lo - slack || p_hi > hi + slack {
-        bail!(
-            "the measurement covers r = {lo}..{hi}, the model's grid r = {p_lo}..{p_hi}: measure \
-             (or export) G(r) over the whole grid"
-        );
-    }
+    check_coverage(curve, points, "r", "G(r)")?;
     let mut row = Vec::with_capacity(points.len());
     for &r in points {
         if r <= 0.0 {
@@ -164,6 +168,87 @@ pub fn features_from_pdf(
         row.push(1.0 + pdf / (4.0 * std::f64::consts::PI * rho * r));
     }
     Ok(Array2::from_shape_vec((1, row.len()), row)?)
+}
+
+/// The model's feature row from a measured curve: an S(q) for a model fitted on `sq` /
+/// `sq-direct` features, else a G(r) ([`features_from_pdf`]).
+pub fn measured_features(
+    description: &FeatureDescription,
+    points: &[f64],
+    curve: &MeasuredCurve,
+    probe: Probe,
+    density: Option<f64>,
+) -> Result<Array2<f64>> {
+    if is_structure_factor(&description.kind) {
+        features_from_sq(description, points, curve)
+    } else {
+        features_from_pdf(description, points, curve, probe, density)
+    }
+}
+
+fn is_structure_factor(kind: &str) -> bool {
+    matches!(kind, "sq" | "sq-direct")
+}
+
+/// The model's feature row from a measured S(q): the model must be fitted on the S(q) of a
+/// one-species 3D glass (vitrum's S(q) of a mixture is number-weighted, which no probe
+/// measures), and the measurement must cover its q grid; the values are interpolated linearly.
+pub fn features_from_sq(
+    description: &FeatureDescription,
+    points: &[f64],
+    curve: &MeasuredCurve,
+) -> Result<Array2<f64>> {
+    let d = description;
+    if !is_structure_factor(&d.kind) {
+        bail!(
+            "the model was fitted on '{}' features; a measured S(q) needs a model fitted on \
+             'sq' (vitrum featurize DATASET --feature sq, then vitrum fit DATASET --feature sq)",
+            d.kind
+        );
+    }
+    if d.dim != 3 {
+        bail!(
+            "the model was fitted on {}D glasses; a measured S(q) is of a 3D sample",
+            d.dim
+        );
+    }
+    if d.species.len() != 1 {
+        bail!(
+            "the model was fitted on the S(q) of {} species ({}): vitrum's S(q) of a mixture is \
+             number-weighted, while a measured one is weighted by the probe's scattering \
+             lengths or form factors; give the measurement as G(r) (.gr) to a model fitted on \
+             'neutron-rdf' or 'xray-rdf'",
+            d.species.len(),
+            d.species.join(", ")
+        );
+    }
+    if !d.channels.is_empty() {
+        bail!(
+            "the model's features have channels ({}); a measured S(q) is one curve",
+            d.channels.join(", ")
+        );
+    }
+    check_coverage(curve, points, "q", "S(q)")?;
+    let row: Vec<f64> = points
+        .iter()
+        .map(|&q| interpolate(&curve.x, &curve.y, q))
+        .collect();
+    Ok(Array2::from_shape_vec((1, row.len()), row)?)
+}
+
+/// Fails unless the measured `curve` covers the model's grid `points` (to 1e-9 of its end),
+/// naming both ranges in the variable `axis` and the measured `quantity`.
+fn check_coverage(curve: &MeasuredCurve, points: &[f64], axis: &str, quantity: &str) -> Result<()> {
+    let (lo, hi) = (curve.x[0], curve.x[curve.x.len() - 1]);
+    let (p_lo, p_hi) = (points[0], points[points.len() - 1]);
+    let slack = 1e-9 * p_hi.abs().max(1.0);
+    if p_lo < lo - slack || p_hi > hi + slack {
+        bail!(
+            "the measurement covers {axis} = {lo}..{hi}, the model's grid {axis} = \
+             {p_lo}..{p_hi}: measure (or export) {quantity} over the whole grid"
+        );
+    }
+    Ok(())
 }
 
 /// y at x by linear interpolation on increasing xs (x within [xs₀, xs_last] up to rounding;
@@ -190,6 +275,7 @@ mod tests {
             species: species.iter().map(|s| s.to_string()).collect(),
             dim: 3,
             density: Some(0.09),
+            density_column: false,
         }
     }
 

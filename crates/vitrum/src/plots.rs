@@ -286,6 +286,9 @@ pub struct WeightMapFigure {
     pub r_label: String,
     pub omega_label: String,
     pub title: String,
+    /// |W| at which the colours saturate; `None`: [`colour_scale`] of these weights (give one
+    /// value to several maps to draw them on the same scale).
+    pub scale: Option<f64>,
 }
 
 impl Figure for WeightMapFigure {
@@ -311,7 +314,10 @@ impl Figure for WeightMapFigure {
         };
         let x_range = (rx0 - dr / 2.0)..(rx1 + dr / 2.0);
         let y_range = (w0 - dw / 2.0)..(w1 + dw / 2.0);
-        let scale = colour_scale(&self.weights);
+        let scale = self
+            .scale
+            .unwrap_or_else(|| colour_scale(&self.weights))
+            .max(f64::MIN_POSITIVE);
 
         // g(r) on top, aligned with the map's r axis (same label-area widths)
         let (g_lo, g_hi) = range_of(&self.mean_g);
@@ -493,6 +499,151 @@ impl Figure for LearningCurveFigure {
     }
 }
 
+/// One model's mean score and its standard deviation at each training size.
+pub struct BandCurve {
+    pub name: String,
+    pub sizes: Vec<f64>,
+    pub mean: Vec<f64>,
+    pub sd: Vec<f64>,
+}
+
+/// Held-out score against training-set size, one line per model with a band of ± one standard
+/// deviation over the random subsets.
+pub struct DataEfficiencyFigure {
+    pub curves: Vec<BandCurve>,
+    pub score_label: String,
+    /// Lowest y shown (means below it are drawn at it), so one bad small-size fit does not
+    /// squash every other curve.
+    pub y_floor: f64,
+}
+
+impl Figure for DataEfficiencyFigure {
+    /// Sizes usually double from one to the next, so x is log10(size) (labelled with the size).
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()> {
+        let logs: Vec<f64> = self
+            .curves
+            .iter()
+            .flat_map(|c| c.sizes.iter().map(|v| v.max(1e-300).log10()))
+            .collect();
+        let (x0, x1) = range_of(&logs);
+        let band = |sign: f64| -> Vec<f64> {
+            self.curves
+                .iter()
+                .flat_map(|c| c.mean.iter().zip(&c.sd).map(move |(m, s)| m + sign * s))
+                .collect()
+        };
+        let (lo, _) = range_of(&band(-1.0));
+        let (_, hi) = range_of(&band(1.0));
+        let lo = lo.max(self.y_floor);
+        let y = pad(lo, hi.max(lo + 1e-3).min(1.0), 0.04);
+        let clamp = |v: f64| v.clamp(y.start, y.end);
+        let mut chart = ChartBuilder::on(root)
+            .caption("Data efficiency", (FAMILY, 20))
+            .margin(14)
+            .x_label_area_size(50)
+            .y_label_area_size(70)
+            .build_cartesian_2d(pad(x0, x1, 0.03), y.clone())
+            .map_err(plot_err)?;
+        chart
+            .configure_mesh()
+            .x_desc("training samples (log scale)")
+            .y_desc(self.score_label.as_str())
+            .x_label_formatter(&|v| format!("{:.0}", 10f64.powf(*v)))
+            .y_label_formatter(&|v| compact(*v))
+            .label_style((FAMILY, 15))
+            .axis_desc_style((FAMILY, 17))
+            .light_line_style(WHITE.mix(0.0))
+            .draw()
+            .map_err(plot_err)?;
+        for (k, c) in self.curves.iter().enumerate() {
+            let (name, mean, sd) = (&c.name, &c.mean, &c.sd);
+            let color = PALETTE[k % PALETTE.len()];
+            let lx: Vec<f64> = c.sizes.iter().map(|v| v.max(1e-300).log10()).collect();
+            let upper = lx
+                .iter()
+                .zip(mean.iter().zip(sd))
+                .map(|(&x, (m, s))| (x, clamp(m + s)));
+            let lower = lx
+                .iter()
+                .zip(mean.iter().zip(sd))
+                .map(|(&x, (m, s))| (x, clamp(m - s)));
+            let band: Vec<(f64, f64)> = upper.chain(lower.rev()).collect();
+            chart
+                .draw_series(std::iter::once(Polygon::new(
+                    band,
+                    color.mix(0.18).filled(),
+                )))
+                .map_err(plot_err)?;
+            let points: Vec<(f64, f64)> = lx
+                .iter()
+                .cloned()
+                .zip(mean.iter().map(|&m| clamp(m)))
+                .collect();
+            chart
+                .draw_series(LineSeries::new(points.clone(), color.stroke_width(2)))
+                .map_err(plot_err)?
+                .label(name.as_str())
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2))
+                });
+            chart
+                .draw_series(
+                    points
+                        .into_iter()
+                        .map(|p| Circle::new(p, 4, color.filled())),
+                )
+                .map_err(plot_err)?;
+        }
+        draw_legend(&mut chart, SeriesLabelPosition::LowerRight)?;
+        Ok(())
+    }
+}
+
+/// A map of values in [0, 1] over (r, ω), white at 0 to red at 1 (selection frequencies).
+pub struct FrequencyMapFigure {
+    pub r: Vec<f64>,
+    pub omega: Vec<f64>,
+    /// values[k][j]: ω bin k, r bin j.
+    pub values: Vec<Vec<f64>>,
+    pub r_label: String,
+    pub omega_label: String,
+    pub title: String,
+}
+
+impl Figure for FrequencyMapFigure {
+    fn size(&self) -> (u32, u32) {
+        (900, 640)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()> {
+        let step = |v: &[f64]| if v.len() > 1 { v[1] - v[0] } else { 1.0 };
+        let (dr, dw) = (step(&self.r), step(&self.omega));
+        let (r0, r1) = range_of(&self.r);
+        let (w0, w1) = range_of(&self.omega);
+        let mut chart = ChartBuilder::on(root)
+            .caption(&self.title, (FAMILY, 20))
+            .margin(14)
+            .x_label_area_size(50)
+            .y_label_area_size(70)
+            .build_cartesian_2d(
+                (r0 - dr / 2.0)..(r1 + dr / 2.0),
+                (w0 - dw / 2.0)..(w1 + dw / 2.0),
+            )
+            .map_err(plot_err)?;
+        draw_axes(&mut chart, &self.r_label, &self.omega_label)?;
+        let cells = self.values.iter().zip(&self.omega).flat_map(|(row, &w)| {
+            row.iter().zip(&self.r).map(move |(&v, &r)| {
+                Rectangle::new(
+                    [(r - dr / 2.0, w - dw / 2.0), (r + dr / 2.0, w + dw / 2.0)],
+                    diverging(v.clamp(0.0, 1.0)).filled(),
+                )
+            })
+        });
+        chart.draw_series(cells).map_err(plot_err)?;
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -557,6 +708,7 @@ mod tests {
                 r_label: "r (σ)".into(),
                 omega_label: "ω (√(ε/mσ²))".into(),
                 title: "W(ω, r)".into(),
+                scale: None,
             },
             &dir.path().join("w"),
         )

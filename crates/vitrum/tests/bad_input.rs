@@ -153,6 +153,11 @@ fn generate() {
 }
 
 #[test]
+fn dataset() {
+    assert!(run_corpus("dataset") >= 8);
+}
+
+#[test]
 fn featurize() {
     assert!(run_corpus("featurize") >= 2);
 }
@@ -180,6 +185,7 @@ fn the_corpus_is_run_whole() {
         "predict",
         "generate",
         "featurize",
+        "dataset",
         "run",
         "demo",
     ];

@@ -70,7 +70,7 @@ fn moments_through_the_spectrum_model_match_direct_fits() {
     assert!(md.contains("## Spectral properties"));
 
     // the glass sanity section: KA 2D (65:35) first shells from the mean partials — A has about
-    // six neighbours (4.05 A + 2.28 B), B about five (4.24 A + 0.72 B), fewer like bonds than a
+    // six neighbours (3.94 A + 2.26 B), B about five (4.21 A + 0.66 B), fewer like bonds than a
     // random mixture (Σ x² = 0.545), no negative mode, and the highest frequency the one
     // meta.json records (71.197137, which set ω_max = 72)
     let s = &r["sanity"];

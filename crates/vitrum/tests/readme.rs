@@ -101,10 +101,15 @@ fn every_help_example_works_when_pasted() {
         "evaluate",
         "generate",
         "featurize",
+        "dataset merge",
     ];
     let (mut ran, mut own_files) = (0, 0);
     for sub in subcommands {
-        let help = vitrum().args([sub, "--help"]).output().unwrap();
+        let help = vitrum()
+            .args(sub.split(' '))
+            .arg("--help")
+            .output()
+            .unwrap();
         let text = String::from_utf8(help.stdout).unwrap();
         let mut examples = Vec::new();
         let mut current = String::new();

@@ -8,7 +8,7 @@ use vitrum_io::{FeatureKind, TargetKind};
 use vitrum_regress::FittedAxes;
 use vitrum_regress::ndarray::Array2;
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct DataArgs {
     /// Dataset directory (features.npy, targets.npy, grid_r.npy, grid_omega.npy); its grids are
     /// stored in (fit) or checked against (evaluate) the model.
@@ -27,6 +27,40 @@ pub struct DataArgs {
 }
 
 impl DataArgs {
+    /// [`Self::load`] for applying `model`: from a dataset directory without `--feature`, the
+    /// feature block the model was fitted on (its feature description's kind; for the theory
+    /// backends the partials with each sample's density appended), so `vitrum evaluate MODEL
+    /// DATASET` needs no flags.
+    pub fn load_for_model(
+        &self,
+        model: &dyn vitrum_regress::Predictor,
+    ) -> Result<(Array2<f64>, Array2<f64>, FittedAxes)> {
+        let description = FeatureDescription::from_model(model.axes().features.as_ref())?;
+        let (Some(dir), Some(d)) = (&self.dataset, description) else {
+            return self.load();
+        };
+        if d.density_column {
+            if let Some(f) = self.feature.as_deref().filter(|f| *f != "partial-rdf") {
+                bail!(
+                    "the model ({}) reads the partial g_ab block with the densities; --feature \
+                     {f} is another block",
+                    model.estimator()
+                );
+            }
+            let ds = vitrum_io::Dataset::read(dir)?;
+            let (x, y, axes, _) = crate::theory_models::rows(&ds)?;
+            return Ok((x, y, axes));
+        }
+        if self.feature.is_none() && d.kind != FeatureKind::TotalRdf.name() {
+            let picked = DataArgs {
+                feature: Some(d.kind.clone()),
+                ..self.clone()
+            };
+            return picked.load();
+        }
+        self.load()
+    }
+
     /// Features, targets and (for a dataset directory) their grids.
     pub fn load(&self) -> Result<(Array2<f64>, Array2<f64>, FittedAxes)> {
         match (&self.dataset, &self.features, &self.targets) {

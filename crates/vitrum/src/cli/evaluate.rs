@@ -15,6 +15,9 @@ average down, so both are shown), MAE, RMSE (mean of per-target RMSE), mean per-
 correlation, mean Wasserstein-1 distance between predicted and true spectra (ω units; negative
 predicted values clipped to zero, spectra normalised to unit area).
 
+From a dataset directory the model reads the feature block it was fitted on (e.g. partial-rdf,
+with the sample densities for the theory backends) unless --feature says otherwise.
+
 Examples:
   vitrum evaluate ridge.json fixtures/dataset-ka2d --test 120..150
   vitrum evaluate ridge.json --features X.npy --targets Y.npy --json")]
@@ -33,7 +36,7 @@ pub struct EvaluateArgs {
 
 pub fn run(args: &EvaluateArgs, _quiet: bool) -> Result<()> {
     let model = crate::registry::load_model(&args.model)?;
-    let (x, y, grids) = args.data.load()?;
+    let (x, y, grids) = args.data.load_for_model(model.as_ref())?;
     if let Some(g) = &grids.feature {
         model.check_feature_grid(g.view())?;
     }

@@ -27,6 +27,12 @@ Backends: native-ols native-ridge native-lasso native-elasticnet linfa-ols linfa
   linfa-elasticnet linfa-multitask-elasticnet smartcore-ridge smartcore-lasso smartcore-elasticnet
 Other estimators: mean, kernel-ridge (RBF; --cv searches γ and --alphas), cnn and mlp (neural
   networks on CPU; --cv searches their learning rates; see docs/neural.md)
+First-order theory (docs/theory.md; from a dataset directory, pair potentials only):
+  theory              D₀ + K (g − g₀) + K_ρ (ρ − ρ₀), no fitted weight; --cv searches σ
+                      (0.03 … 0.28 × ω_max), else σ = 0.14 × ω_max
+  theory-prior-ridge  ridge on the partials shrunk towards K (σ = 0.14 × ω_max); --cv searches α
+  Both read the dataset's partial g_ab block and each sample's density, and the potential it
+  embeds (or --potential); their model files hold the kernel and predict without it.
 
 --cv K chooses α (and ρ, if several --l1-ratio are given) by K-fold cross-validation (contiguous
 folds, no shuffle, mean R² as scikit-learn's RidgeCV(cv=K)), then refits on all training rows.
@@ -34,6 +40,8 @@ folds, no shuffle, mean R² as scikit-learn's RidgeCV(cv=K)), then refits on all
 Examples:
   vitrum fit fixtures/dataset-ka2d --backend native-ridge --alpha 1e-2 --train 0..120 --out ridge.json
   vitrum fit fixtures/dataset-ka2d --backend native-ridge --cv 5 --train 0..120 --out ridgecv.json
+  vitrum fit fixtures/dataset-ka2d --backend theory --potential kob-andersen --cv 5 \\
+      --train 0..120 --out theory.json
   vitrum fit --features X.npy --targets Y.npy --backend native-elasticnet --alpha 1e-5 \\
       --l1-ratio 0.5 --tol 1e-10 --max-iter 200000 --out enet.json")]
 pub struct FitArgs {
@@ -69,6 +77,10 @@ pub struct FitArgs {
     /// Iteration limit of iterative solvers.
     #[arg(long, default_value_t = 1000)]
     pub max_iter: usize,
+    /// Potential of the theory backends (preset or .toml), when the dataset does not embed a
+    /// vitrum potential file.
+    #[arg(long, value_name = "P")]
+    pub potential: Option<String>,
     /// Model file to write (JSON).
     #[arg(long)]
     pub out: PathBuf,
@@ -106,6 +118,9 @@ fn estimate(args: &FitArgs, (n, p, t): (usize, usize, usize)) -> Result<Estimate
 pub fn run(args: &FitArgs, quiet: bool) -> Result<()> {
     if let Some(k) = args.cv.filter(|&k| k < 2) {
         bail!("--cv {k}: cross-validation needs at least 2 folds (e.g. --cv 5)");
+    }
+    if crate::registry::needs_dataset(&args.backend) {
+        return fit_theory(args, quiet);
     }
     let (x, y, grids) = args.data.load()?;
     check(
@@ -164,6 +179,93 @@ pub fn run(args: &FitArgs, quiet: bool) -> Result<()> {
             );
         }
         for w in &d.warnings {
+            eprintln!("warning: {w}");
+        }
+        eprintln!("wrote {}", args.out.display());
+    }
+    Ok(())
+}
+
+/// Fits a theory estimator ([`crate::theory_models`]) on the dataset's partials and densities.
+fn fit_theory(args: &FitArgs, quiet: bool) -> Result<()> {
+    let data = &args.data;
+    let Some(dir) = &data.dataset else {
+        bail!(
+            "--backend {}: the theory is built from a dataset directory (its potential, grids and \
+             densities), not from --features/--targets arrays",
+            args.backend
+        );
+    };
+    if let Some(f) = data.feature.as_deref().filter(|f| *f != "partial-rdf") {
+        bail!(
+            "--backend {}: the theory reads the partial g_ab block (--feature partial-rdf), not \
+             '{f}'",
+            args.backend
+        );
+    }
+    let ds = vitrum_io::Dataset::read(dir)?;
+    let theory = crate::theory_models::load(&ds, args.potential.as_deref())?;
+    let range = match &args.train {
+        Some(r) => parse_range(r, theory.x.nrows())?,
+        None => 0..theory.x.nrows(),
+    };
+    let (x, y) = (rows(theory.x.view(), &range), rows(theory.y.view(), &range));
+    let params = FitOptions::new()
+        .alpha(args.alpha.unwrap_or(1.0))
+        .tol(args.tol)
+        .max_iter(args.max_iter)
+        .preprocess(PreprocessOptions {
+            standardize: args.standardize,
+            pca: args.pca.map(PcaTruncation::Components),
+        })
+        .validate()?;
+    let estimator =
+        crate::registry::estimator_for_dataset(&args.backend, &params, &theory.context)?;
+    let model = match args.cv {
+        Some(k) => {
+            let grid = SearchGrid::new().axis(ALPHA, parse_alphas(&args.alphas)?);
+            let folds = kfold(x.nrows(), k)?;
+            let (model, scores) = fit_cv_estimator(
+                estimator.as_ref(),
+                x.view(),
+                y.view(),
+                &theory.axes,
+                &grid,
+                &folds,
+            )?;
+            if !quiet {
+                eprintln!(
+                    "{k}-fold CV chose {} (mean R² {:.4})",
+                    scores.best_hyper(),
+                    scores.mean_r2[scores.best]
+                );
+            }
+            model
+        }
+        None => {
+            let hyper = match args.alpha {
+                Some(a) => vitrum_regress::Hyper::none().with(ALPHA, a),
+                None => estimator
+                    .candidates(&SearchGrid::new())
+                    .into_iter()
+                    .next()
+                    .unwrap_or_default(),
+            };
+            estimator.fit(x.view(), y.view(), &theory.axes, &hyper)?
+        }
+    };
+    crate::pipeline::fitting::save_model(model.as_ref(), &args.out)?;
+    if !quiet {
+        eprintln!(
+            "{}: samples {}..{}, {} partial-g columns + density → {} targets ({})",
+            model.estimator(),
+            range.start,
+            range.end,
+            model.n_features() - 1,
+            model.n_targets(),
+            model.hyper()
+        );
+        for w in model.warnings() {
             eprintln!("warning: {w}");
         }
         eprintln!("wrote {}", args.out.display());

@@ -3,11 +3,13 @@
 use super::resources::{Estimate, ForceArg, ball_volume, check};
 use crate::dataset::{GridRequest, Plan, assemble, check_plan};
 use crate::progress;
+use crate::shards::ShardManifest;
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
-use vitrum_sim::dataset::{GenerateSettings, Vary, generate};
-use vitrum_sim::{LammpsSampler, NativeSampler, Protocol, Sampler};
+use vitrum_sim::dataset::{GenerateReport, GenerateSettings, Vary, generate_shard};
+use vitrum_sim::lammps::MpiLaunch;
+use vitrum_sim::{LammpsSampler, NativeSampler, Protocol, Sampler, Shard};
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum Backend {
@@ -54,11 +56,19 @@ grid_r.npy, grid_omega.npy, eigenvalues.npy [S, dN], meta.json (the typed manife
 species, potential, protocol, records, blocks). Other blocks: vitrum featurize. Rerunning the
 same command continues an interrupted run; finished samples are never rewritten.
 
+Many machines: --shard I/N makes only the samples i ≡ I (mod N), into DIR/samples with
+DIR/shard.json and no features or targets; `vitrum dataset merge` joins the N shard directories
+into the dataset one run without --shard makes, byte for byte (examples/slurm/generate.sbatch
+runs the shards as a Slurm job array).
+
 Examples:
   vitrum generate --system ka2d --samples 150 --seed 1000 \\
       --vary density=1.1..1.35,quench=300..30000:log --out ka2d-data
   vitrum generate --system ka3d --samples 4 --backend lammps --out ka3d-lammps
-  vitrum generate --system my-protocol.toml --samples 10 --out mine")]
+  vitrum generate --system ka2d --samples 8 --n 64 --shard 0/2 --out shard-0
+  vitrum generate --system ka2d --samples 8 --n 64 --shard 1/2 --out shard-1
+  vitrum dataset merge shard-0 shard-1 --out ka2d-merged
+  vitrum generate --system ka3d --samples 2 --n 4000 --backend lammps --mpi 2 --out ka3d-big")]
 pub struct GenerateArgs {
     /// Protocol preset (ka3d, ka2d, yukawa, sw-si; LAMMPS backend only: vashishta-sic,
     /// tersoff-sic, eam-cuzral, cu-zr-al, amorphous-carbon-2d) or a protocol file (*.toml).
@@ -82,6 +92,17 @@ pub struct GenerateArgs {
     /// The LAMMPS executable.
     #[arg(long, default_value = "lmp")]
     pub lmp: PathBuf,
+    /// Runs each LAMMPS sample on K MPI ranks (`mpirun -np K lmp`), for large samples; samples
+    /// then run ⌈cores / K⌉ at a time. A glass made on K ranks differs from the serial one
+    /// (rounding, amplified by the melt), so use one K for a whole dataset.
+    #[arg(long, value_name = "K")]
+    pub mpi: Option<usize>,
+    /// The MPI launcher for --mpi (`mpirun`, `mpiexec`, or `srun` inside a Slurm job).
+    #[arg(long, default_value = "mpirun", value_name = "PATH")]
+    pub mpirun: PathBuf,
+    /// Makes only shard I of N: the samples i ≡ I (mod N), for `vitrum dataset merge`.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
     /// Output directory.
     #[arg(long)]
     pub out: PathBuf,
@@ -96,16 +117,22 @@ pub struct GenerateArgs {
 /// operations, the minimisation counted as the quench again) and the dense eigenproblem
 /// (10 (dN)³); in memory, two samples' dynamical matrices at once and the assembled eigenvalue,
 /// feature and target arrays of every sample.
-fn estimate(args: &GenerateArgs, protocol: &Protocol) -> Estimate {
+fn estimate(args: &GenerateArgs, protocol: &Protocol, shard: Shard) -> Estimate {
     let mut e = generation_estimate(
-        args.samples,
+        shard.indices(args.samples).count(),
         protocol,
         args.grids.r_bins.unwrap_or(200),
         args.grids.omega_bins.unwrap_or(100),
     );
     e.what = format!(
-        "vitrum generate --samples {} ({} atoms each)",
-        args.samples, protocol.n
+        "vitrum generate --samples {} ({} atoms each{})",
+        args.samples,
+        protocol.n,
+        if shard == Shard::WHOLE {
+            String::new()
+        } else {
+            format!(", shard {shard}")
+        }
     );
     e
 }
@@ -160,7 +187,17 @@ pub fn run(args: &GenerateArgs, quiet: bool) -> Result<()> {
         protocol.n = n;
     }
     protocol.validate()?;
-    check(&estimate(args, &protocol), args.resources.force)?;
+    let shard = match &args.shard {
+        Some(s) => Shard::parse(s)?,
+        None => Shard::WHOLE,
+    };
+    if args.mpi.is_some() && !matches!(args.backend, Backend::Lammps) {
+        anyhow::bail!("--mpi runs LAMMPS under MPI: add --backend lammps");
+    }
+    if args.mpi == Some(0) {
+        anyhow::bail!("--mpi 0: the number of MPI ranks per sample must be at least 1");
+    }
+    check(&estimate(args, &protocol, shard), args.resources.force)?;
     let settings = GenerateSettings {
         protocol,
         samples: args.samples,
@@ -175,11 +212,84 @@ pub fn run(args: &GenerateArgs, quiet: bool) -> Result<()> {
     check_plan(&settings, &plan)?;
     let out_existed = args.out.exists();
     let samples_existed = args.out.join(vitrum_io::dataset::SAMPLES).exists();
-    let result = generate_and_assemble(args, &settings, &plan, quiet);
+    let result = match args.shard {
+        Some(_) => generate_one_shard(args, &settings, shard, quiet),
+        None => generate_and_assemble(args, &settings, &plan, quiet),
+    };
     if result.is_err() {
         remove_leftovers(&args.out, out_existed, samples_existed);
     }
     result
+}
+
+fn sampler(args: &GenerateArgs) -> Box<dyn Sampler> {
+    match args.backend {
+        Backend::Native => Box::new(NativeSampler),
+        Backend::Lammps => Box::new(LammpsSampler {
+            lmp: args.lmp.clone(),
+            mpi: args.mpi.map(|ranks| MpiLaunch {
+                launcher: args.mpirun.clone(),
+                ranks,
+            }),
+            ..Default::default()
+        }),
+    }
+}
+
+/// Generates the samples of `shard`: with --mpi K, ⌈cores / K⌉ samples at a time (each runs K
+/// ranks), else one per core.
+fn generate_samples(
+    args: &GenerateArgs,
+    settings: &GenerateSettings,
+    shard: Shard,
+    quiet: bool,
+) -> Result<GenerateReport> {
+    let sampler = sampler(args);
+    let bar = progress::bar(shard.indices(args.samples).count() as u64, "samples", quiet);
+    let run = || {
+        generate_shard(&args.out, settings, sampler.as_ref(), shard, &|_| {
+            bar.inc(1)
+        })
+    };
+    let report = match args.mpi {
+        Some(ranks) => {
+            let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(cores.div_ceil(ranks).max(1))
+                .build()
+                .context("starting the sample threads")?
+                .install(run)
+        }
+        None => run(),
+    }
+    .with_context(|| format!("generating {}", args.out.display()))?;
+    bar.finish_and_clear();
+    Ok(report)
+}
+
+/// `--shard I/N`: the shard's samples and its shard.json, no features or targets (the merge
+/// featurizes the whole dataset).
+fn generate_one_shard(
+    args: &GenerateArgs,
+    settings: &GenerateSettings,
+    shard: Shard,
+    quiet: bool,
+) -> Result<()> {
+    let backend = sampler(args).name();
+    ShardManifest::new(shard, settings.clone(), args.grids.grids(), backend)
+        .write_or_check(&args.out)?;
+    let report = generate_samples(args, settings, shard, quiet)?;
+    if !quiet {
+        eprintln!(
+            "{}: shard {shard}: {} sample(s) generated, {} already there; join the {} shards \
+             with `vitrum dataset merge DIR... --out DATASET`",
+            args.out.display(),
+            report.generated.len(),
+            report.skipped.len(),
+            shard.count
+        );
+    }
+    Ok(())
 }
 
 fn generate_and_assemble(
@@ -188,17 +298,7 @@ fn generate_and_assemble(
     plan: &Plan,
     quiet: bool,
 ) -> Result<()> {
-    let sampler: Box<dyn Sampler> = match args.backend {
-        Backend::Native => Box::new(NativeSampler),
-        Backend::Lammps => Box::new(LammpsSampler {
-            lmp: args.lmp.clone(),
-            work_dir: None,
-        }),
-    };
-    let bar = progress::bar(args.samples as u64, "samples", quiet);
-    let report = generate(&args.out, settings, sampler.as_ref(), &|_| bar.inc(1))
-        .with_context(|| format!("generating {}", args.out.display()))?;
-    bar.finish_and_clear();
+    let report = generate_samples(args, settings, Shard::WHOLE, quiet)?;
     assemble(&args.out, settings.samples, plan, Some(settings))
         .with_context(|| format!("featurizing {}", args.out.display()))?;
     if !quiet {

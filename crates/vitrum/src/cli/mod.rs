@@ -2,7 +2,9 @@
 //! `run` function.
 
 mod angles;
+mod compare;
 mod data;
+mod dataset;
 pub mod demo;
 mod evaluate;
 mod featurize;
@@ -59,10 +61,14 @@ pub enum Command {
     Predict(predict::PredictArgs),
     /// Metrics table of a fitted model on held-out data.
     Evaluate(evaluate::EvaluateArgs),
+    /// Data efficiency: held-out R², W₁ and fit time of several predictors against training size.
+    Compare(compare::CompareArgs),
     /// Generate a dataset of glass samples (melt, quench, minimise; structure and spectrum).
     Generate(generate::GenerateArgs),
     /// Recompute a dataset's features and targets on other grids.
     Featurize(featurize::FeaturizeArgs),
+    /// Whole-dataset operations: `vitrum dataset merge` joins shards made on many machines.
+    Dataset(dataset::DatasetArgs),
     /// First-order theory: QCA dispersion, VDOS and kernel K(ω, r) from a reference g_ab(r).
     Theory(theory::TheoryArgs),
     /// Run a whole study from a TOML file: data, every backend, held-out metrics, report.
@@ -83,6 +89,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             | Command::Run(_)
             | Command::Demo(_)
             | Command::Fit(_)
+            | Command::Compare(_)
             | Command::Validate(_)
     ) {
         crate::blas::single_threaded_unless_set();
@@ -95,8 +102,10 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Fit(args) => fit::run(&args, cli.quiet),
         Command::Predict(args) => predict::run(&args, cli.quiet),
         Command::Evaluate(args) => evaluate::run(&args, cli.quiet),
+        Command::Compare(args) => compare::run(&args, cli.quiet),
         Command::Generate(args) => generate::run(&args, cli.quiet),
         Command::Featurize(args) => featurize::run(&args, cli.quiet),
+        Command::Dataset(args) => dataset::run(&args, cli.quiet),
         Command::Theory(args) => theory::run(&args, cli.quiet),
         Command::Run(args) => run::run(&args, cli.quiet),
         Command::Demo(args) => demo::run(&args, cli.quiet),
@@ -119,6 +128,14 @@ mod tests {
         for sub in root.get_subcommands_mut() {
             let name = sub.get_name().to_string();
             insta::assert_snapshot!(format!("help-{name}"), sub.render_long_help().to_string());
+            // nested commands (`dataset merge`), not clap's own `help` listings
+            let nested_commands = sub
+                .get_subcommands_mut()
+                .filter(|n| name != "help" && n.get_name() != "help");
+            for nested in nested_commands {
+                let nested_name = format!("help-{name}-{}", nested.get_name());
+                insta::assert_snapshot!(nested_name, nested.render_long_help().to_string());
+            }
         }
     }
 

@@ -1,6 +1,6 @@
 //! `vitrum predict`: apply a fitted model to features.
 
-use crate::measured::{FeatureDescription, Probe, features_from_pdf};
+use crate::measured::{FeatureDescription, Probe, measured_features};
 use anyhow::{Context, Result};
 use clap::Args;
 use std::path::PathBuf;
@@ -14,23 +14,31 @@ A measured PDF (--measured FILE.gr, G(r) = 4πρr[g(r) − 1] as PDFgetX3/PDFgui
 converted to g(r) at --density (default: the model's training density) and interpolated onto the
 model's r grid; the model must have been fitted on the same weighting (`vitrum fit DATASET
 --feature neutron-rdf` for neutron data, xray-rdf for X-rays), else the command says why not.
+For a model fitted on S(q) (`--feature sq` of a one-species glass) the measured file is a
+structure factor (two columns q S(q)), interpolated onto the model's q grid.
 
 Examples:
   vitrum predict ridge.json --features fixtures/dataset-ka2d/features.npy --out vdos.npy
+  vitrum predict theory.json fixtures/dataset-ka2d --out vdos.npy
   vitrum predict ridge.json --features g.npy --grid-r grid_r.npy --out vdos.npy
   vitrum predict neutron.json --measured sample.gr --density 0.0905 --out vdos.npy")]
 pub struct PredictArgs {
     /// Model file written by `vitrum fit`.
     pub model: PathBuf,
+    /// A dataset directory: the model reads the feature block it was fitted on (e.g. the
+    /// partials and sample densities of the theory backends), instead of --features.
+    #[arg(conflicts_with_all = ["features", "measured", "grid_r"])]
+    pub dataset: Option<PathBuf>,
     /// Features [samples × features] (.npy).
     #[arg(
         long,
-        required_unless_present = "measured",
+        required_unless_present_any = ["measured", "dataset"],
         conflicts_with = "measured"
     )]
     pub features: Option<PathBuf>,
     /// A measured pair distribution function G(r) (.gr, two columns r G; header lines and a
-    /// `start data` marker allowed), instead of --features.
+    /// `start data` marker allowed), or S(q) (q S) for a model fitted on S(q), instead of
+    /// --features.
     #[arg(long)]
     pub measured: Option<PathBuf>,
     /// The radiation of the measurement.
@@ -49,6 +57,20 @@ pub struct PredictArgs {
 
 pub fn run(args: &PredictArgs, quiet: bool) -> Result<()> {
     let model = crate::registry::load_model(&args.model)?;
+    if let Some(dir) = &args.dataset {
+        let data = super::data::DataArgs {
+            dataset: Some(dir.clone()),
+            features: None,
+            targets: None,
+            feature: None,
+        };
+        let (x, _, axes) = data.load_for_model(model.as_ref())?;
+        let y = match &axes.feature {
+            Some(g) => model.predict_on_grid(x.view(), g.view())?,
+            None => model.predict(x.view())?,
+        };
+        return write(args, &y, quiet);
+    }
     let y = match (&args.measured, &args.features) {
         (Some(file), _) => {
             let axes = model.axes();
@@ -64,7 +86,7 @@ pub fn run(args: &PredictArgs, quiet: bool) -> Result<()> {
                 anyhow::anyhow!("{}: the model has no feature grid", args.model.display())
             })?;
             let curve = vitrum_io::read_measured(file)?;
-            let x = features_from_pdf(
+            let x = measured_features(
                 &description,
                 points.as_slice().unwrap_or(&points.to_vec()),
                 &curve,
@@ -83,7 +105,11 @@ pub fn run(args: &PredictArgs, quiet: bool) -> Result<()> {
         }
         (None, None) => anyhow::bail!("give --features or --measured"),
     };
-    vitrum_io::write_npy(&args.out, &y)?;
+    write(args, &y, quiet)
+}
+
+fn write(args: &PredictArgs, y: &vitrum_regress::ndarray::Array2<f64>, quiet: bool) -> Result<()> {
+    vitrum_io::write_npy(&args.out, y)?;
     if !quiet {
         eprintln!(
             "{} spectra of {} points → {}",

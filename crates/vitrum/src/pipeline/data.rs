@@ -58,7 +58,7 @@ pub fn obtain(study: &Study, out: &Path, quiet: bool) -> Result<Obtained> {
         SamplerKind::Native => Box::new(NativeSampler),
         SamplerKind::Lammps => Box::new(LammpsSampler {
             lmp: study.data.lmp.clone().unwrap_or_else(|| "lmp".into()),
-            work_dir: None,
+            ..Default::default()
         }),
     };
     let dir = generated_dir(out);

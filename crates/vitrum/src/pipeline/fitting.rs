@@ -9,8 +9,8 @@ use std::time::Instant;
 use vitrum_regress::candidates::{ALPHA, L1_RATIO};
 use vitrum_regress::ndarray::{Array2, ArrayView2};
 use vitrum_regress::{
-    Backend, CvSpec, FitOptions, FittedAxes, LinearModel, Metrics, ModelKind, PcaTruncation,
-    Predictor, PreprocessOptions, evaluate, kfold,
+    Backend, CvSpec, Estimator, FitOptions, FittedAxes, LinearModel, Metrics, ModelKind,
+    PcaTruncation, Predictor, PreprocessOptions, SearchGrid, evaluate, fit_cv_estimator, kfold,
 };
 
 /// Training and test rows of the dataset.
@@ -168,11 +168,72 @@ pub fn fit_one(
     }
 }
 
+/// Fits an estimator that is not a linear backend (registry name `name`) on the training rows,
+/// its hyper-parameters chosen by k-fold CV over the spec's α and ρ grid (the axes it uses; the
+/// theory's σ from its own defaults), and evaluates it on the test rows.
+pub fn fit_estimator_one(
+    name: &str,
+    estimator: Result<Box<dyn Estimator>>,
+    spec: &FitSpec,
+    train: (ArrayView2<f64>, ArrayView2<f64>),
+    test: (ArrayView2<f64>, ArrayView2<f64>),
+    grids: &FittedAxes,
+) -> Fitted {
+    // the model, its mean CV R², its test predictions and metrics
+    type Outcome = (Box<dyn Predictor>, f64, Array2<f64>, Metrics);
+    let start = Instant::now();
+    let outcome = (|| -> Result<Outcome> {
+        let estimator = estimator?;
+        let grid = SearchGrid::new()
+            .axis(ALPHA, parse_alphas(&spec.alphas)?)
+            .axis(L1_RATIO, spec.l1_ratios.clone());
+        let folds = kfold(train.0.nrows(), spec.cv)?;
+        let (model, scores) =
+            fit_cv_estimator(estimator.as_ref(), train.0, train.1, grids, &grid, &folds)?;
+        let pred = model.predict(test.0)?;
+        let metrics = evaluate(test.1, pred.view(), grids.target.as_ref().map(|g| g.view()))?;
+        Ok((model, scores.mean_r2[scores.best], pred, metrics))
+    })();
+    let fit_seconds = start.elapsed().as_secs_f64();
+    match outcome {
+        Ok((model, cv_r2, pred, metrics)) => {
+            let hyper = model.hyper();
+            Fitted {
+                result: BackendResult {
+                    backend: name.to_string(),
+                    alpha: hyper.get(ALPHA),
+                    l1_ratio: hyper.get(L1_RATIO),
+                    cv_r2: Some(cv_r2),
+                    alpha_from: None,
+                    fit_seconds,
+                    metrics: Some(metrics),
+                    model_file: None,
+                    predictions_file: None,
+                    warnings: model.warnings(),
+                    error: None,
+                },
+                model: Some(model),
+                predictions: Some(pred),
+            }
+        }
+        Err(e) => {
+            let mut f = failed_named(name, e);
+            f.result.fit_seconds = fit_seconds;
+            f
+        }
+    }
+}
+
 /// The row of a backend that could not be fitted, with the reason.
 pub fn failed(backend: &dyn Backend, error: anyhow::Error) -> Fitted {
+    failed_named(backend.name(), error)
+}
+
+/// The row of an estimator that could not be fitted, with the reason.
+pub fn failed_named(name: &str, error: anyhow::Error) -> Fitted {
     Fitted {
         result: BackendResult {
-            backend: backend.name().to_string(),
+            backend: name.to_string(),
             alpha: None,
             l1_ratio: None,
             cv_r2: None,

@@ -250,7 +250,11 @@ pub fn run(study: &Study, out: &Path, quiet: bool) -> Result<(Outcome, Artifacts
     // fit every backend
     let t_fit = Instant::now();
     let backends = study.backends()?;
-    let bar = progress::bar(backends.len() as u64, "backends", quiet);
+    let bar = progress::bar(
+        (backends.len() + study.estimators().len()) as u64,
+        "backends",
+        quiet,
+    );
     // backends that borrow α fit after the ones they borrow from; the table keeps study order
     let mut order: Vec<usize> = (0..backends.len()).collect();
     order.sort_by_key(|&i| study.fit.alpha_from.contains_key(backends[i].name()));
@@ -311,7 +315,43 @@ pub fn run(study: &Study, out: &Path, quiet: bool) -> Result<(Outcome, Artifacts
         slots[i] = Some(result);
         bar.inc(1);
     }
-    let results: Vec<BackendResult> = slots.into_iter().flatten().collect();
+    let mut results: Vec<BackendResult> = slots.into_iter().flatten().collect();
+    // the other estimators (mean, kernel ridge, networks, the theory), each on its own rows
+    let mut theory: Option<Result<TheoryRows>> = None;
+    for name in study.estimators() {
+        bar.set_message(name.clone());
+        let fitted = match estimator_rows(
+            &name,
+            study,
+            ds,
+            &selected,
+            &split,
+            &mut theory,
+            (&x_train, &y_train, &x_test, &y_test, &grids),
+        ) {
+            Ok((estimator, rows)) => fitting::fit_estimator_one(
+                &name,
+                Ok(estimator),
+                &study.fit,
+                (rows.x_train.view(), rows.y_train.view()),
+                (rows.x_test.view(), rows.y_test.view()),
+                &rows.grids,
+            ),
+            Err(e) => fitting::failed_named(&name, e),
+        };
+        let mut result = fitted.result;
+        if let (Some(model), Some(pred)) = (fitted.model, fitted.predictions) {
+            let model_file = format!("models/{name}.json");
+            let pred_file = format!("predictions/{name}.npy");
+            fitting::save_model(model.as_ref(), &out.join(&model_file))?;
+            vitrum_io::write_npy(&out.join(&pred_file), &pred)?;
+            result.model_file = Some(model_file);
+            result.predictions_file = Some(pred_file);
+            models.push((name.clone(), model, pred));
+        }
+        results.push(result);
+        bar.inc(1);
+    }
     bar.finish_and_clear();
     let fit_seconds = t_fit.elapsed().as_secs_f64();
     if models.is_empty() {
@@ -338,15 +378,34 @@ pub fn run(study: &Study, out: &Path, quiet: bool) -> Result<(Outcome, Artifacts
             }
             continue;
         };
-        let estimator = LinearEstimator::new(vitrum_regress::backend::by_name(name)?, params);
         let hyper = model.hyper();
-        let points = vitrum_regress::learning_curve_estimator(
-            &estimator,
-            (x_train.view(), y_train.view()),
-            (x_test.view(), y_test.view()),
-            &hyper,
-            &sizes,
-        )?;
+        let points = match vitrum_regress::backend::by_name(name) {
+            Ok(b) => vitrum_regress::learning_curve_estimator(
+                &LinearEstimator::new(b, params),
+                (x_train.view(), y_train.view()),
+                (x_test.view(), y_test.view()),
+                &hyper,
+                &sizes,
+            )?,
+            Err(_) => {
+                let (estimator, rows) = estimator_rows(
+                    name,
+                    study,
+                    ds,
+                    &selected,
+                    &split,
+                    &mut theory,
+                    (&x_train, &y_train, &x_test, &y_test, &grids),
+                )?;
+                vitrum_regress::learning_curve_estimator(
+                    estimator.as_ref(),
+                    (rows.x_train.view(), rows.y_train.view()),
+                    (rows.x_test.view(), rows.y_test.view()),
+                    &hyper,
+                    &sizes,
+                )?
+            }
+        };
         learning_curves.push(LearningCurve {
             backend: name.clone(),
             alpha: hyper.get(ALPHA),
@@ -428,6 +487,72 @@ pub fn run(study: &Study, out: &Path, quiet: bool) -> Result<(Outcome, Artifacts
         models,
     };
     Ok((outcome, artifacts))
+}
+
+/// Training and test rows of one estimator, with their grids.
+struct EstimatorRows {
+    x_train: Array2<f64>,
+    y_train: Array2<f64>,
+    x_test: Array2<f64>,
+    y_test: Array2<f64>,
+    grids: FittedAxes,
+}
+
+/// The theory backends' data, read once per run.
+type TheoryRows = crate::theory_models::TheoryData;
+
+/// The estimator `name` and the rows it learns from: the study's features for most; for the
+/// theory backends the dataset's partials with each sample's density (read once into `theory`),
+/// which predict the VDOS histogram only.
+#[allow(clippy::type_complexity)]
+fn estimator_rows(
+    name: &str,
+    study: &Study,
+    ds: &vitrum_io::Dataset,
+    selected: &crate::dataset::Selected,
+    split: &Split,
+    theory: &mut Option<Result<TheoryRows>>,
+    (x_train, y_train, x_test, y_test, grids): (
+        &Array2<f64>,
+        &Array2<f64>,
+        &Array2<f64>,
+        &Array2<f64>,
+        &FittedAxes,
+    ),
+) -> Result<(Box<dyn vitrum_regress::Estimator>, EstimatorRows)> {
+    let params = fitting::fit_options(&study.fit)?;
+    if !crate::registry::needs_dataset(name) {
+        return Ok((
+            crate::registry::estimator(name, &params)?,
+            EstimatorRows {
+                x_train: x_train.clone(),
+                y_train: y_train.clone(),
+                x_test: x_test.clone(),
+                y_test: y_test.clone(),
+                grids: grids.clone(),
+            },
+        ));
+    }
+    if selected.target_kind != vitrum_io::TargetKind::VdosHistogram.label() {
+        bail!(
+            "{name} predicts the VDOS histogram; the study's [targets] are {}",
+            selected.target_kind
+        );
+    }
+    let data = theory
+        .get_or_insert_with(|| crate::theory_models::load(ds, study.fit.potential.as_deref()))
+        .as_ref()
+        .map_err(|e| anyhow::anyhow!("{e:#} ([fit] potential = \"PRESET|FILE.toml\")"))?;
+    Ok((
+        crate::registry::estimator_for_dataset(name, &params, &data.context)?,
+        EstimatorRows {
+            x_train: rows(data.x.view(), &split.train),
+            y_train: rows(data.y.view(), &split.train),
+            x_test: rows(data.x.view(), &split.test),
+            y_test: rows(data.y.view(), &split.test),
+            grids: data.axes.clone(),
+        },
+    ))
 }
 
 /// Writes `results.json` (atomically).

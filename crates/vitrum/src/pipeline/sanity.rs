@@ -2,7 +2,10 @@
 //! density, the first-shell coordination numbers and the chemical order (from the mean partial
 //! g_ab(r)), and the modes (no negative eigenvalue beyond the d zero modes of translation, the
 //! frequency range in the dataset's unit — THz for LAMMPS metal). Each part is left out when
-//! the dataset lacks what it needs (partials, eigenvalues, densities).
+//! the dataset lacks what it needs (partials, eigenvalues, densities). Where the dataset keeps
+//! its structures (`samples/`), the local order of the first few: coordination-number
+//! fractions (sp/sp²/sp³ for carbon), the icosahedral fraction in 3D (metallic glasses) and
+//! ring statistics in 2D (network glasses), bonds drawn at the first minima of g_ab.
 
 use serde::{Deserialize, Serialize};
 use vitrum_io::{Dataset, FeatureKind, UnitSystem};
@@ -61,7 +64,40 @@ pub struct Sanity {
     /// Σ_a x_a n_aa / Σ_ab x_a n_ab: the fraction of first-shell bonds joining like species.
     pub homonuclear_bond_fraction: Option<f64>,
     pub modes: Option<Modes>,
+    /// From the structures, when the dataset keeps them.
+    #[serde(default)]
+    pub local_order: Option<LocalOrder>,
 }
+
+/// Structures analysed for local order: at most this many (the first samples).
+const LOCAL_ORDER_SAMPLES: usize = 8;
+
+/// The bond network of the first samples (bonds within the first-shell r_min of each pair).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LocalOrder {
+    pub samples: usize,
+    /// Fraction of particles with z bonds (entry z), over the samples.
+    pub coordination_fractions: Vec<f64>,
+    /// Bulk 3D packings (mean coordination above [`NETWORK_COORDINATION`]): centres of full icosahedra (12 neighbours, every bond 555 in common-neighbour
+    /// analysis), over the samples.
+    pub icosahedral_fraction: Option<f64>,
+    /// 2D glasses and monolayers (a sheet in a 3D cell, bonds projected onto its plane): rings
+    /// by size (entry n: fraction of rings with n bonds), the mean ring size and V − E + F
+    /// summed over the samples (0 when no bonds cross).
+    pub ring_fractions: Option<Vec<f64>>,
+    pub mean_ring_size: Option<f64>,
+    pub euler_characteristic: Option<i64>,
+    /// Bulk 3D networks (mean coordination ≤ [`NETWORK_COORDINATION`]: a-Si, a-SiC, crumpled
+    /// carbon sheets): the shortest-path ring of each bond angle (King), entry n the fraction of
+    /// angles whose shortest ring has n bonds, up to [`MAX_RING`]; the rest are longer.
+    #[serde(default)]
+    pub angle_ring_fractions: Option<Vec<f64>>,
+}
+
+/// Networks, not packings: shortest-path rings are reported up to this mean coordination.
+const NETWORK_COORDINATION: f64 = 4.5;
+/// Largest ring searched.
+const MAX_RING: usize = 12;
 
 /// Everything that can be said about `ds`; `eigenvalues` [samples × dN] when available.
 pub fn assess(ds: &Dataset, eigenvalues: Option<&Array2<f64>>) -> Sanity {
@@ -72,6 +108,7 @@ pub fn assess(ds: &Dataset, eigenvalues: Option<&Array2<f64>>) -> Sanity {
         .map(|rho| coordination(ds, rho.mean))
         .unwrap_or_default();
     let homonuclear_bond_fraction = homonuclear(ds, &coordination);
+    let local_order = local_order(ds, &coordination);
     Sanity {
         dim: m.dim,
         density,
@@ -79,7 +116,109 @@ pub fn assess(ds: &Dataset, eigenvalues: Option<&Array2<f64>>) -> Sanity {
         coordination,
         homonuclear_bond_fraction,
         modes: eigenvalues.and_then(|e| modes(e, m.dim, m.units)),
+        local_order,
     }
+}
+
+/// Local order of the first samples' structures, with bonds at each pair's first-shell r_min
+/// (a pair without one — no first peak above 1, as KA's B–B — gets the largest r_min of the
+/// others). None when the dataset keeps no structures or a structure does not read.
+fn local_order(ds: &Dataset, coordination: &[Coordination]) -> Option<LocalOrder> {
+    let dim = vitrum_io::Dim::from_usize(ds.manifest.dim)?;
+    let n = ds.n_samples().min(LOCAL_ORDER_SAMPLES);
+    if coordination.is_empty() || n == 0 || !ds.dir.join(vitrum_io::dataset::SAMPLES).is_dir() {
+        return None;
+    }
+    let configs = crate::dataset::read_structures(&ds.dir, n, dim).ok()?;
+    let n_species = configs[0].species.len();
+    let widest = coordination.iter().map(|c| c.r_min).fold(0.0, f64::max);
+    let mut cutoffs = vitrum_descriptors::PairCutoffs::uniform(n_species, widest).ok()?;
+    for (c, (a, b)) in vitrum_descriptors::species_pairs(n_species)
+        .into_iter()
+        .enumerate()
+    {
+        let label = format!(
+            "{}-{}",
+            configs[0].species[a].label, configs[0].species[b].label
+        );
+        let r = coordination
+            .iter()
+            .find(|k| k.pair == label)
+            .or_else(|| {
+                coordination
+                    .get(c)
+                    .filter(|_| coordination.len() == n_species * (n_species + 1) / 2)
+            })
+            .map_or(widest, |k| k.r_min);
+        cutoffs.set(a, b, r).ok()?;
+    }
+    let (mut z_counts, mut particles) = (Vec::<usize>::new(), 0usize);
+    let (mut icosahedral, mut rings, mut euler) = (0.0, Vec::<usize>::new(), 0i64);
+    let (mut ring_sum, mut planar_samples) = ((0usize, 0usize), 0usize);
+    // entry 0 counts the angles whose ring is longer than MAX_RING
+    let (mut angle_rings, mut network_samples) = (vec![0usize; MAX_RING + 1], 0usize);
+    let mut packing_samples = 0usize;
+    for config in &configs {
+        let net = vitrum_descriptors::BondNetwork::new(config, &cutoffs).ok()?;
+        let counts = net.coordination_counts();
+        if z_counts.len() < counts.len() {
+            z_counts.resize(counts.len(), 0);
+        }
+        counts
+            .iter()
+            .enumerate()
+            .for_each(|(z, c)| z_counts[z] += c);
+        particles += net.len();
+        let planar = dim == vitrum_io::Dim::Two
+            || vitrum_descriptors::local_order::is_monolayer(config, net.mean_bond_length());
+        if planar {
+            let r = net.rings(config).ok()?;
+            euler += r.euler_characteristic();
+            for (&size, &count) in &r.sizes {
+                if rings.len() <= size {
+                    rings.resize(size + 1, 0);
+                }
+                rings[size] += count;
+                ring_sum.0 += size * count;
+                ring_sum.1 += count;
+            }
+            planar_samples += 1;
+        } else {
+            if net.mean_coordination() > NETWORK_COORDINATION {
+                icosahedral += net.icosahedral_fraction() * net.len() as f64;
+                packing_samples += 1;
+            } else {
+                let r = net.shortest_path_rings(MAX_RING);
+                for (&size, &count) in &r.sizes {
+                    angle_rings[size] += count;
+                }
+                angle_rings[0] += r.longer;
+                network_samples += 1;
+            }
+        }
+    }
+    let angles: usize = angle_rings.iter().sum();
+    let total_rings = ring_sum.1.max(1) as f64;
+    // every sample planar (a 2D glass or monolayers): rings; none: the icosahedral fraction
+    let two = planar_samples == configs.len();
+    Some(LocalOrder {
+        samples: configs.len(),
+        coordination_fractions: z_counts
+            .iter()
+            .map(|&c| c as f64 / particles as f64)
+            .collect(),
+        icosahedral_fraction: (packing_samples == configs.len())
+            .then(|| icosahedral / particles as f64),
+        ring_fractions: two.then(|| rings.iter().map(|&c| c as f64 / total_rings).collect()),
+        mean_ring_size: two.then(|| ring_sum.0 as f64 / total_rings),
+        euler_characteristic: two.then_some(euler),
+        angle_ring_fractions: (network_samples > 0 && angles > 0).then(|| {
+            angle_rings
+                .iter()
+                .map(|&c| c as f64 / angles as f64)
+                .collect()
+        }),
+    })
 }
 
 fn coordination(ds: &Dataset, rho: f64) -> Vec<Coordination> {
@@ -98,22 +237,32 @@ fn coordination(ds: &Dataset, rho: f64) -> Vec<Coordination> {
     let Some(mean) = block.data.mean_axis(Axis(0)) else {
         return Vec::new();
     };
+    // a first-shell peak farther than 1.5 × the nearest pair's first peak is a second
+    // neighbour (KA's B–B at 1.6 σ against A–B at 0.9 σ; ordered SiC's Si–Si at 3.08 Å against
+    // Si–C at 1.89 Å, while a homonuclear Si–Si bond at 2.35 Å stays)
     let pairs = vitrum_descriptors::species_pairs(x.len());
+    let mut nearest_peaks: Vec<usize> = (0..pairs.len())
+        .filter(|c| (c + 1) * n_r <= mean.len())
+        .filter_map(|c| {
+            let g = mean.slice(vitrum_regress::ndarray::s![c * n_r..(c + 1) * n_r]);
+            first_shell(&g.to_vec()).map(|(peak, _)| peak)
+        })
+        .collect();
+    nearest_peaks.sort_unstable();
     let mut out = Vec::new();
     for (c, (a, b)) in pairs.into_iter().enumerate() {
         if (c + 1) * n_r > mean.len() {
             break;
         }
         let g = mean.slice(vitrum_regress::ndarray::s![c * n_r..(c + 1) * n_r]);
-        // the first shell: up to the first local minimum after the first local maximum above 1
-        // (a pair that avoids contact, like KA's B–B, then gets no spurious second shell)
-        let is_peak = |k: usize| g[k] > 1.0 && g[k] >= g[k - 1] && g[k] >= g[k + 1];
-        let Some(peak) = (1..n_r - 1).find(|&k| is_peak(k)) else {
+        let Some((peak, min)) = first_shell(&g.to_vec()) else {
             continue;
         };
-        let Some(min) = (peak + 1..n_r - 1).find(|&k| g[k] <= g[k - 1] && g[k] < g[k + 1]) else {
+        if !nearest_peaks.is_empty() && peak > 3 * nearest_peaks[0] / 2 {
+            // a pair whose contacts are avoided (KA's B–B) has its first peak at a
+            // second-neighbour distance: no first shell
             continue;
-        };
+        }
         let integral: f64 = (0..=min).map(|k| g[k] * shells[k]).sum::<f64>() * rho;
         out.push(Coordination {
             pair: block
@@ -128,6 +277,44 @@ fn coordination(ds: &Dataset, rho: f64) -> Vec<Coordination> {
         });
     }
     out
+}
+
+/// A first-shell peak must reach this fraction of the curve's highest, so that a noise bump of
+/// a minority pair (Zr–Zr in 500 Cu–Zr atoms) does not count as its first shell.
+const MIN_PEAK: f64 = 0.5;
+
+/// The first shell of a g(r) on bins: (peak, last bin of the shell). The peak is the first local
+/// maximum above 1 and above [`MIN_PEAK`] of the highest, on g smoothed
+/// over 5 bins; the shell ends in the dip between it and the second shell (where the smoothed g
+/// comes back above 1 after falling below it), at the dip's first bin within a tenth of
+/// (1 − its deepest value) of the bottom — wiggles inside the dip do not end the shell early,
+/// and a flat bottom (a small, fast-quenched sample) does not stretch it into the second shell.
+fn first_shell(g: &[f64]) -> Option<(usize, usize)> {
+    let n = g.len();
+    let gs = smoothed(g.to_vec());
+    let top = gs.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+    let is_peak = |k: usize| {
+        gs[k] > 1.0 && gs[k] >= MIN_PEAK * top && gs[k] >= gs[k - 1] && gs[k] >= gs[k + 1]
+    };
+    let peak = (1..n.saturating_sub(1)).find(|&k| is_peak(k))?;
+    let below = (peak + 1..n).find(|&k| gs[k] < 1.0)?;
+    let second = (below..n).find(|&k| gs[k] > 1.0).unwrap_or(n);
+    let bottom = gs[below..second]
+        .iter()
+        .cloned()
+        .fold(f64::INFINITY, f64::min);
+    let end = (below..second).find(|&k| gs[k] <= bottom + 0.1 * (1.0 - bottom))?;
+    Some((peak, end))
+}
+
+/// Running mean over 5 bins (fewer at the ends).
+fn smoothed(g: Vec<f64>) -> Vec<f64> {
+    (0..g.len())
+        .map(|k| {
+            let (lo, hi) = (k.saturating_sub(2), (k + 3).min(g.len()));
+            g[lo..hi].iter().sum::<f64>() / (hi - lo) as f64
+        })
+        .collect()
 }
 
 fn homonuclear(ds: &Dataset, coordination: &[Coordination]) -> Option<f64> {
@@ -189,6 +376,17 @@ fn modes(e: &Array2<f64>, d: usize, units: UnitSystem) -> Option<Modes> {
     })
 }
 
+/// `k: f %` for each entry k of `fractions` of at least 0.5 %.
+fn percentages(fractions: &[f64]) -> String {
+    let parts: Vec<String> = fractions
+        .iter()
+        .enumerate()
+        .filter(|&(_, &f)| f >= 0.005)
+        .map(|(k, f)| format!("{k}: {:.1} %", 100.0 * f))
+        .collect();
+    parts.join(", ")
+}
+
 /// The report's lines.
 pub fn lines(s: &Sanity) -> Vec<String> {
     let mut out = Vec::new();
@@ -222,6 +420,38 @@ pub fn lines(s: &Sanity) -> Vec<String> {
             h
         ));
     }
+    if let Some(l) = &s.local_order {
+        out.push(format!(
+            "bonds per particle (first {} samples, bonds within the first-shell r_min): {}",
+            l.samples,
+            percentages(&l.coordination_fractions)
+        ));
+        if let Some(f) = l.icosahedral_fraction {
+            out.push(format!(
+                "icosahedral fraction {:.2} % (centres of full icosahedra: 12 neighbours, all \
+                 bonds 555)",
+                100.0 * f
+            ));
+        }
+        if let (Some(r), Some(mean), Some(e)) =
+            (&l.ring_fractions, l.mean_ring_size, l.euler_characteristic)
+        {
+            out.push(format!(
+                "rings by size {} (mean {mean:.2}; V − E + F = {e}, 0 when no bonds cross)",
+                percentages(r)
+            ));
+        }
+    }
+    if let Some(r) = s
+        .local_order
+        .as_ref()
+        .and_then(|l| l.angle_ring_fractions.as_ref())
+    {
+        out.push(format!(
+            "shortest-path ring of each bond angle by size {} (0: longer than {MAX_RING})",
+            percentages(r)
+        ));
+    }
     if let Some(m) = &s.modes {
         out.push(format!(
             "modes: {} of {} samples with negative eigenvalues beyond the zero modes; \
@@ -235,4 +465,45 @@ pub fn lines(s: &Sanity) -> Vec<String> {
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod shell_tests {
+    use super::first_shell;
+
+    /// A g(r) on bins: zero core, a noise bump of one bin (smoothed: 1.1, above 1 but below
+    /// half the smoothed main peak, 2.24), the first peak (height 3 at bin 20), a dip with a
+    /// wiggle and a flat bottom at 0.3, the second shell from bin 34.
+    fn g() -> Vec<f64> {
+        let mut g = vec![0.0; 60];
+        g[10] = 5.5; // noise
+        for (k, v) in [
+            (18, 1.5),
+            (19, 2.6),
+            (20, 3.0),
+            (21, 2.6),
+            (22, 1.5),
+            (23, 0.9),
+        ] {
+            g[k] = v;
+        }
+        for k in 24..34 {
+            g[k] = 0.3;
+        }
+        g[25] = 0.6; // a wiggle early in the dip
+        for k in 34..60 {
+            g[k] = 1.2;
+        }
+        g
+    }
+
+    #[test]
+    fn the_first_shell_skips_noise_and_ends_where_the_dip_bottoms_out() {
+        let (peak, end) = first_shell(&g()).unwrap();
+        assert_eq!(peak, 20);
+        // smoothed: the dip starts at bin 24 (0.72) and bottoms out at 0.3; bin 26 (0.36) is
+        // the first within 0.1 × (1 − 0.3) of it, bin 25 (0.48) is not
+        assert_eq!(end, 26);
+        assert_eq!(first_shell(&[0.0, 0.5, 0.9, 0.5, 0.0]), None);
+    }
 }

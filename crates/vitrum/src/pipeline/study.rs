@@ -182,6 +182,10 @@ pub struct FitSpec {
     /// Iteration limit of the iterative solvers.
     #[serde(default = "default_max_iter")]
     pub max_iter: usize,
+    /// Potential of the theory backends (`theory`, `theory-prior-ridge`; a preset or .toml)
+    /// when the dataset does not embed a vitrum potential file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub potential: Option<String>,
 }
 
 fn default_backends() -> Vec<String> {
@@ -216,6 +220,7 @@ impl Default for FitSpec {
             pca: None,
             tol: default_tol(),
             max_iter: default_max_iter(),
+            potential: None,
         }
     }
 }
@@ -414,16 +419,13 @@ impl Study {
         // the default list takes those of its backends the study fits; a list given must
         // name fitted backends only
         let explicit = self.report.learning_curves != default_learning_backends();
+        let fitted = self.fitted_names()?;
         for name in self.report.learning_curves.iter().filter(|_| explicit) {
-            if !backends.iter().any(|b| b.name() == name) {
+            if !fitted.contains(name) {
                 bail!(
                     "[report] learning_curves names {name}, which the study does not fit; add it \
                      to [fit] backends ({}) or remove it from learning_curves",
-                    backends
-                        .iter()
-                        .map(|b| b.name())
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    fitted.join(", ")
                 );
             }
         }
@@ -479,7 +481,8 @@ impl Study {
         Ok(protocol)
     }
 
-    /// The backends to fit, in registry order for `all`, else as listed.
+    /// The linear backends to fit: every one, in registry order, for `all`; else those listed
+    /// (the other estimators listed are [`Study::estimators`]).
     pub fn backends(&self) -> Result<Vec<&'static dyn vitrum_regress::Backend>> {
         if self.fit.backends.iter().any(|b| b == "all") {
             return Ok(vitrum_regress::backend::all());
@@ -490,9 +493,38 @@ impl Study {
         self.fit
             .backends
             .iter()
+            .filter(|b| !is_other_estimator(b))
             .map(|b| Ok(vitrum_regress::backend::by_name(b)?))
             .collect()
     }
+
+    /// The estimators listed in [fit] backends that are not linear backends (`mean`,
+    /// `kernel-ridge`, `cnn`, `mlp`, `theory`, `theory-prior-ridge`), in study order.
+    pub fn estimators(&self) -> Vec<String> {
+        self.fit
+            .backends
+            .iter()
+            .filter(|b| is_other_estimator(b))
+            .cloned()
+            .collect()
+    }
+
+    /// Every name the study fits: linear backends, then other estimators.
+    pub fn fitted_names(&self) -> Result<Vec<String>> {
+        let mut names: Vec<String> = self
+            .backends()?
+            .iter()
+            .map(|b| b.name().to_string())
+            .collect();
+        names.extend(self.estimators());
+        Ok(names)
+    }
+}
+
+/// A registered estimator that is not a linear backend.
+fn is_other_estimator(name: &str) -> bool {
+    vitrum_regress::backend::by_name(name).is_err()
+        && crate::registry::estimator_names().contains(&name)
 }
 
 /// Most α candidates a study's [fit] alphas may ask for: each is a fit per fold and backend, so

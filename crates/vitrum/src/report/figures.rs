@@ -112,6 +112,9 @@ pub fn draw_all(out: &Path, outcome: &Outcome, art: &Artifacts) -> Result<Vec<Wr
         }),
         None => model.linear_form().map(|(w, _)| (name.clone(), w)),
     };
+    // a weight map on other columns than the study's features (the theory's partials and
+    // density) is not drawn on the study's r axis
+    let kernel = kernel.filter(|(_, w)| w.ncols() == art.grid_r.len());
     if let Some((name, w)) = kernel {
         plots::save(
             &WeightMapFigure {
@@ -123,6 +126,7 @@ pub fn draw_all(out: &Path, outcome: &Outcome, art: &Artifacts) -> Result<Vec<Wr
                 r_label: art.labels.r.clone(),
                 omega_label: art.labels.omega.clone(),
                 title: format!("Weights W(ω, r) of {name}"),
+                scale: None,
             },
             &dir.join("weights"),
         )?;
@@ -135,6 +139,8 @@ pub fn draw_all(out: &Path, outcome: &Outcome, art: &Artifacts) -> Result<Vec<Wr
             ),
         ));
     }
+
+    figures.extend(w_against_k(&dir, art)?);
 
     if !outcome.learning_curves.is_empty() {
         plots::save(
@@ -165,6 +171,90 @@ pub fn draw_all(out: &Path, outcome: &Outcome, art: &Artifacts) -> Result<Vec<Wr
         ));
     }
     Ok(figures)
+}
+
+/// When the study fitted `theory` and native ridge on the same partials (`[features] kind =
+/// "partial-rdf"`): ridge's W and the first-order K side by side on one colour scale (the larger
+/// of the two maps' 99th percentiles of |·|), with their correlation over the (ω, r) where the
+/// training g is non-zero.
+fn w_against_k(dir: &Path, art: &Artifacts) -> Result<Vec<Written>> {
+    let theory = art.models.iter().find_map(|(_, m, _)| {
+        m.as_any()
+            .downcast_ref::<crate::theory_models::TheoryPredictor>()
+    });
+    let ridge = art
+        .models
+        .iter()
+        .find(|(n, _, _)| n == "native-ridge")
+        .and_then(|(_, m, _)| m.linear_form().map(|(w, _)| (m.hyper().get(ALPHA), w)));
+    let (Some(theory), Some((alpha, w))) = (theory, ridge) else {
+        return Ok(Vec::new());
+    };
+    let k = &theory.kernel;
+    if w.dim() != k.dim() || art.grid_r.len() != k.ncols() {
+        return Ok(Vec::new());
+    }
+    let support: Vec<usize> = (0..k.ncols()).filter(|&j| theory.g0[j] != 0.0).collect();
+    let flat = |m: ArrayView2<f64>| -> Vec<f64> {
+        support.iter().flat_map(|&j| m.column(j).to_vec()).collect()
+    };
+    let corr = vitrum_regress::metrics::pearson(
+        vitrum_regress::ndarray::Array1::from(flat(w.view())).view(),
+        vitrum_regress::ndarray::Array1::from(flat(k.view())).view(),
+    )
+    .unwrap_or(f64::NAN);
+    let rows =
+        |m: ArrayView2<f64>| -> Vec<Vec<f64>> { m.outer_iter().map(|r| r.to_vec()).collect() };
+    let (wr, kr) = (rows(w.view()), rows(k.view()));
+    let scale = plots::colour_scale(&wr).max(plots::colour_scale(&kr));
+    let alpha = alpha.map_or_else(String::new, |a| format!(" (α = {})", short(a)));
+    let mut out = Vec::new();
+    for (stem, title, weights) in [
+        (
+            "w_against_k_ridge",
+            format!("W(ω, r) of native-ridge{alpha}"),
+            wr,
+        ),
+        (
+            "w_against_k_theory",
+            format!("K(ω, r) of theory (σ = {})", short(theory.sigma)),
+            kr,
+        ),
+    ] {
+        plots::save(
+            &WeightMapFigure {
+                r: art.grid_r.clone(),
+                omega: art.grid_omega.clone(),
+                weights,
+                mean_g: art.mean_g.clone(),
+                mean_d: art.mean_d.clone(),
+                r_label: art.labels.r.clone(),
+                omega_label: art.labels.omega.clone(),
+                title,
+                scale: Some(scale),
+            },
+            &dir.join(stem),
+        )?;
+    }
+    out.push(written(
+        "w_against_k_ridge",
+        format!(
+            "W against K: the weights of native-ridge{alpha} on the partial g_ab(r), on the same \
+             colour scale as the first-order kernel below (saturating at {}); correlation of W and \
+             K over the (ω, r) where the training g is non-zero: {corr:.3}",
+            short(scale)
+        ),
+    ));
+    out.push(written(
+        "w_against_k_theory",
+        format!(
+            "The first-order (QCA) kernel K(ω, r) = ∂D(ω)/∂g_ab(r) at the mean training structure \
+             (σ = {}), on the colour scale of ridge's W above; the `theory` row of the table is \
+             its held-out prediction D₀ + K (g − g₀) + K_ρ (ρ − ρ₀) with no fitted weight",
+            short(theory.sigma)
+        ),
+    ));
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -1,0 +1,129 @@
+//! Does ridge, trained to predict M2 from the partial g_ab(r), recover the exact sum-rule kernel
+//! K₂ (issue 11 acceptance: correlation > 0.99)? On fixtures/dataset-ka2d it cannot, and this
+//! test measures why.
+//!
+//! Setting. M2 = Σλ/(dN) per sample from `eigenvalues.npy` (Tr D/(dN), the exact identity). The
+//! density scaling as the theory defines it: K₂ ∝ ρ (`m2_kernel(table, ρ) = ρ · m2_kernel(table,
+//! 1)`), so M2 = Σ_c Σ_k K̃₂,c(r_k) · ρ g_c(r_k) with K̃₂ = `m2_kernel(table, 1)`: the features
+//! are ρ·g (each sample's partial row times its density) and the fitted W is compared with K̃₂
+//! on the same grid, channel-major, over the bins where some sample has pairs (500 of 600; in
+//! the core g = 0 everywhere, ridge leaves W = 0 and K₂ is astronomically large).
+//!
+//! Measured (native ridge, α by 5-fold CV from 1e-10…1e2, all 150 samples):
+//! - corr(W, K̃₂) = 0.43 (channels 11, 12, 22: 0.44, 0.51, 0.19) — the acceptance's 0.99 is not met;
+//! - the reason is identifiability, not α or the density: 150 glasses give at most 149 directions
+//!   (centred rows) in a 500-column space, and the part of K̃₂ those rows determine — its
+//!   projection P K̃₂ onto their span, obtained as the minimum-norm least-squares fit to the
+//!   exact-on-the-grid targets ρg·K̃₂ — itself correlates only 0.45 with K̃₂ (it holds 47 % of
+//!   its norm). No linear fit on these rows can do better, at any α;
+//! - against that identifiable part, corr(W, P K̃₂) = 0.94: ridge recovers what the data can
+//!   tell. The rest is the midpoint-quadrature error of the histogram (Tr D/(dN) vs ρg·K̃₂: up to
+//!   2.5 %, mean 0.9 %, docs/validation.md), which is not linear in the histogram g; with the
+//!   quadrature targets instead, W equals P K̃₂ to corr 1.0000 (numpy check);
+//! - as a predictor W is excellent: held-out M2 (fit 0..120, test 120..150) R² = 0.9992.
+//!
+//! Coarser bins (fewer columns than samples) do not help: the midpoint quadrature error grows
+//! to 13–64 % (numpy check at 2–8× coarser bins) and W then fits that error instead.
+
+mod common;
+
+use common::theory_data::ka2d;
+use ndarray::{Array1, Array2, Axis, s};
+use vitrum_regress::{CvSpec, FitOptions, FittedAxes, Predictor, backend, fit_cv, kfold, logspace};
+use vitrum_theory::perturbation::m2_kernel;
+
+fn pearson(a: &[f64], b: &[f64]) -> f64 {
+    vitrum_regress::metrics::pearson(
+        Array1::from(a.to_vec()).view(),
+        Array1::from(b.to_vec()).view(),
+    )
+    .unwrap()
+}
+
+/// W of ridge on (x, y), α by 5-fold CV over `alphas`; returns (W row, α).
+fn ridge_w(x: &Array2<f64>, y: &Array2<f64>, alphas: Vec<f64>) -> (Vec<f64>, f64, f64) {
+    let params = FitOptions::new().validate().unwrap();
+    let spec = CvSpec {
+        alphas,
+        l1_ratios: vec![0.5],
+        folds: kfold(x.nrows(), 5).unwrap(),
+    };
+    let b = backend::by_name("native-ridge").unwrap();
+    let m = fit_cv(
+        b,
+        x.view(),
+        y.view(),
+        &FittedAxes::default(),
+        &params,
+        &spec,
+    )
+    .unwrap();
+    let (w, b0) = m.linear_form().unwrap();
+    (w.row(0).to_vec(), m.params.alpha, b0[0])
+}
+
+#[test]
+fn ridge_on_m2_recovers_the_identifiable_part_of_k2() {
+    let d = ka2d();
+    let eig = vitrum_io::read_npy_2d(&common::fixture("dataset-ka2d/eigenvalues.npy")).unwrap();
+    let (n, dn) = eig.dim();
+    let m2: Array2<f64> = eig
+        .sum_axis(Axis(1))
+        .mapv(|v| v / dn as f64)
+        .insert_axis(Axis(1));
+    let k2_all = m2_kernel(&d.table, 1.0).unwrap();
+    // the bins where some sample has pairs
+    let support: Vec<usize> = (0..d.g.ncols())
+        .filter(|&j| d.g.column(j).iter().any(|v| *v != 0.0))
+        .collect();
+    let x = Array2::from_shape_fn((n, support.len()), |(i, j)| d.rho[i] * d.g[[i, support[j]]]);
+    let k2: Vec<f64> = support.iter().map(|&j| k2_all[j]).collect();
+
+    let (w, alpha, _) = ridge_w(&x, &m2, logspace(-10.0, 2.0, 13));
+    let overall = pearson(&w, &k2);
+    let n_r = d.table.n_r();
+    let per_channel: Vec<f64> = (0..d.table.n_channels())
+        .map(|c| {
+            let idx: Vec<usize> = (0..support.len())
+                .filter(|&j| support[j] / n_r == c)
+                .collect();
+            let a: Vec<f64> = idx.iter().map(|&j| w[j]).collect();
+            let b: Vec<f64> = idx.iter().map(|&j| k2[j]).collect();
+            pearson(&a, &b)
+        })
+        .collect();
+
+    // the identifiable part of K̃₂: the minimum-norm fit to targets exactly linear on the grid
+    let exact = x.dot(&Array1::from(k2.clone())).insert_axis(Axis(1));
+    let (k2_seen, _, _) = ridge_w(&x, &exact, vec![1e-10]);
+    let bound = pearson(&k2_seen, &k2);
+    let against_seen = pearson(&w, &k2_seen);
+    let norm = |v: &[f64]| v.iter().map(|a| a * a).sum::<f64>().sqrt();
+    let held_frac = norm(&k2_seen) / norm(&k2);
+
+    // held-out M2: fit on 0..120, predict 120..150
+    let params = FitOptions::new().alpha(alpha).validate().unwrap();
+    let b = backend::by_name("native-ridge").unwrap();
+    let m = vitrum_regress::fit(
+        b,
+        x.slice(s![0..120, ..]),
+        m2.slice(s![0..120, ..]),
+        &FittedAxes::default(),
+        &params,
+    )
+    .unwrap();
+    let pred = m.predict(x.slice(s![120..150, ..])).unwrap();
+    let r2 = vitrum_regress::metrics::r2_uniform(m2.slice(s![120..150, ..]), pred.view());
+
+    eprintln!(
+        "α = {alpha:e}; corr(W, K₂) = {overall:.4} (channels {per_channel:.4?}); identifiable \
+         part P K₂: corr(P K₂, K₂) = {bound:.4}, |P K₂|/|K₂| = {held_frac:.3}; corr(W, P K₂) = \
+         {against_seen:.4}; held-out M2 R² = {r2:.5}"
+    );
+    // the identifiability bound: no fit on these rows can correlate > 0.5 with K₂
+    assert!(bound < 0.5, "{bound}");
+    assert!(overall < 0.5, "{overall}");
+    // what ridge recovers: the identifiable part (0.94; the rest is quadrature error)
+    assert!(against_seen > 0.93, "{against_seen}");
+    assert!(r2 > 0.999, "{r2}");
+}
