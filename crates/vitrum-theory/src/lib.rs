@@ -20,6 +20,7 @@ pub mod interactions;
 pub mod kpm;
 pub mod modes;
 pub mod perturbation;
+pub mod sampling_noise;
 pub mod spec;
 pub mod spectral_properties;
 pub mod spectrum;

@@ -515,6 +515,8 @@ pub struct DataEfficiencyFigure {
     /// Lowest y shown (means below it are drawn at it), so one bad small-size fit does not
     /// squash every other curve.
     pub y_floor: f64,
+    /// The noise ceiling, drawn as a dashed horizontal line.
+    pub ceiling: Option<f64>,
 }
 
 impl Figure for DataEfficiencyFigure {
@@ -534,6 +536,7 @@ impl Figure for DataEfficiencyFigure {
         };
         let (lo, _) = range_of(&band(-1.0));
         let (_, hi) = range_of(&band(1.0));
+        let hi = self.ceiling.map_or(hi, |c| hi.max(c));
         let lo = lo.max(self.y_floor);
         let y = pad(lo, hi.max(lo + 1e-3).min(1.0), 0.04);
         let clamp = |v: f64| v.clamp(y.start, y.end);
@@ -593,6 +596,19 @@ impl Figure for DataEfficiencyFigure {
                         .map(|p| Circle::new(p, 4, color.filled())),
                 )
                 .map_err(plot_err)?;
+        }
+        if let Some(c) = self.ceiling {
+            let style = BLACK.stroke_width(2);
+            chart
+                .draw_series(DashedLineSeries::new(
+                    [(x0, clamp(c)), (x1, clamp(c))],
+                    8,
+                    5,
+                    style,
+                ))
+                .map_err(plot_err)?
+                .label("noise ceiling")
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], style));
         }
         draw_legend(&mut chart, SeriesLabelPosition::LowerRight)?;
         Ok(())

@@ -139,6 +139,67 @@ fn compare_equals_direct_fits_and_a_seed_fixes_every_number() {
     // the two repeats of a size are different subsets
     let fits = &first.predictors[0].fits;
     assert_ne!(fits[0].rows, fits[1].rows);
+    // the noise ceiling of the held-out VDOS (tests/noise_ceiling.rs: 0.9557) lies above every
+    // fit's held-out R², as a ceiling must
+    let ceiling = first
+        .noise_ceiling
+        .as_ref()
+        .expect("dataset-ka2d has eigenvalues");
+    assert!((ceiling.r2_variance_weighted - 0.9557).abs() < 1e-4);
+    for f in first.predictors.iter().flat_map(|p| &p.fits) {
+        let r2 = f.metrics.as_ref().unwrap().r2_variance_weighted;
+        assert!(r2 < ceiling.r2_variance_weighted, "{r2}");
+    }
+}
+
+/// A study's `[compare]` section is `vitrum compare` on the study's split, folds and α: the same
+/// numbers, bit for bit, in OUT/compare/results.json and in the study's results.json.
+#[test]
+fn a_study_compare_section_equals_the_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let study = dir.path().join("study.toml");
+    std::fs::write(
+        &study,
+        format!(
+            "name = \"compare section\"\n\
+             [data]\ndataset = {:?}\n\
+             [split]\ntrain = \"0..120\"\ntest = \"120..150\"\n\
+             [fit]\nbackends = [\"native-ridge\"]\n\
+             [report]\nlearning_curves = [\"native-ridge\"]\nlearning_sizes = [20, 120]\n\
+             [compare]\npredictors = [\"native-ridge\", \"kernel-ridge\"]\n\
+             sizes = [5, 20]\nrepeats = 2\nseed = 11\n",
+            fixture("dataset-ka2d").display().to_string()
+        ),
+    )
+    .unwrap();
+    let out = dir.path().join("run");
+    vitrum()
+        .args([
+            "run",
+            study.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "-q",
+        ])
+        .assert()
+        .success();
+    let section: CompareResults =
+        serde_json::from_str(&std::fs::read_to_string(out.join("compare/results.json")).unwrap())
+            .unwrap();
+    let command = compare(&dir.path().join("cli"));
+    let strip = |mut r: CompareResults| {
+        r.dataset = String::new();
+        without_times(r)
+    };
+    assert_eq!(strip(section.clone()), strip(command));
+    assert!(out.join("compare/report.html").is_file());
+    let results = json(&out.join("results.json"));
+    assert_eq!(
+        results["compare"]["noise_ceiling"]["r2_variance_weighted"],
+        serde_json::json!(section.noise_ceiling.unwrap().r2_variance_weighted)
+    );
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(report.contains("Method comparison") && report.contains("noise ceiling"));
 }
 
 /// `--stability 3` at a given α: every frequency is the share of three direct native-lasso fits

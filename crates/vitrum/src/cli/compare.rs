@@ -3,7 +3,7 @@
 
 use super::data::DataArgs;
 use crate::compare::{self, Settings};
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use clap::Args;
 use std::path::PathBuf;
 use vitrum_regress::data::parse_range;
@@ -23,6 +23,11 @@ the best predictor's mean at the largest size minus --margin.
 
 Writes DIR/results.json (every fit's numbers), DIR/report.html (the curves with ± sd bands and
 the table) and DIR/figures/data-efficiency.png|svg.
+
+The noise ceiling: when the targets are the dataset's VDOS histograms and it keeps their
+eigenvalues, the part of the held-out targets' variance that is finite-size sampling noise
+(each sample's mode counts against its own smoothed spectrum; docs/theory.md) and so the
+highest R² any model can reach, reported next to the predictors and drawn as a dashed line.
 
 --stability B adds stability selection: native-lasso (α by CV, or --stability-alpha) refitted on
 B bootstrap resamples of the training range; the frequency each ω bin keeps each r-bin, as a map
@@ -89,14 +94,6 @@ pub struct CompareArgs {
 }
 
 /// 5, 10, 20, ... below `n`, then `n`.
-fn default_sizes(n: usize) -> Vec<usize> {
-    let mut sizes: Vec<usize> = std::iter::successors(Some(5), |s| Some(s * 2))
-        .take_while(|&s| s < n)
-        .collect();
-    sizes.push(n);
-    sizes
-}
-
 pub fn run(args: &CompareArgs, quiet: bool) -> Result<()> {
     if args.cv < 2 {
         bail!("--cv {}: cross-validation needs at least 2 folds", args.cv);
@@ -125,7 +122,7 @@ pub fn run(args: &CompareArgs, quiet: bool) -> Result<()> {
     let settings = Settings {
         predictors: args.predictors.clone(),
         sizes: if args.sizes.is_empty() {
-            default_sizes(train.len())
+            compare::default_sizes(train.len())
         } else {
             args.sizes.clone()
         },
@@ -142,20 +139,28 @@ pub fn run(args: &CompareArgs, quiet: bool) -> Result<()> {
         .dataset
         .as_ref()
         .map_or("(--features/--targets)".into(), |d| d.display().to_string());
-    let mut results = compare::run(&dataset, (x.view(), y.view()), &axes, &settings, quiet)?;
-    if args.stability > 0 {
-        let alphas = crate::pipeline::study::parse_alphas(&args.alphas)?;
-        results.stability = Some(compare::stability::run(
-            (x.view(), y.view()),
-            &axes,
-            &settings.train,
-            &compare::fit_params()?,
-            (args.stability_alpha, &alphas, args.cv),
-            args.stability,
-            args.bands,
-            args.seed,
-        )?);
-    }
+    // the noise ceiling is measured on the dataset's eigenvalues (read again: `load` keeps
+    // only the arrays)
+    let ds = match &args.data.dataset {
+        Some(dir) => Some(
+            vitrum_io::Dataset::read(dir).with_context(|| format!("reading {}", dir.display()))?,
+        ),
+        None => None,
+    };
+    let extras = compare::Extras {
+        stability: args.stability,
+        stability_alpha: args.stability_alpha,
+        bands: args.bands,
+    };
+    let results = compare::run_with_extras(
+        &dataset,
+        (x.view(), y.view()),
+        &axes,
+        &settings,
+        extras,
+        ds.as_ref(),
+        quiet,
+    )?;
     let files = compare::report::write(&args.out, &results, &axes)?;
     if !quiet {
         for p in &results.predictors {
@@ -171,6 +176,14 @@ pub fn run(args: &CompareArgs, quiet: bool) -> Result<()> {
                 p.wall_seconds
             );
         }
+        match (&results.noise_ceiling, &results.noise_ceiling_note) {
+            (Some(c), _) => eprintln!(
+                "{:>16}: R² (var.-weighted) {:.4}, uniform {:.4} (finite-size sampling noise of the held-out VDOS)",
+                "noise ceiling", c.r2_variance_weighted, c.r2_uniform
+            ),
+            (None, Some(why)) => eprintln!("{:>16}: not estimated: {why}", "noise ceiling"),
+            (None, None) => {}
+        }
         eprintln!(
             "wrote {} and {}",
             files.results.display(),
@@ -178,13 +191,4 @@ pub fn run(args: &CompareArgs, quiet: bool) -> Result<()> {
         );
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn default_sizes_double_from_five_and_end_at_the_training_set() {
-        assert_eq!(super::default_sizes(120), vec![5, 10, 20, 40, 80, 120]);
-        assert_eq!(super::default_sizes(40), vec![5, 10, 20, 40]);
-    }
 }

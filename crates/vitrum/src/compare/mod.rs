@@ -13,6 +13,7 @@
 //! (cross-validation reduces fold scores in fold order, the networks train in their own
 //! one-thread pool), so a seed gives the same numbers bit for bit. Only the times vary.
 
+pub mod ceiling;
 pub mod report;
 pub mod stability;
 
@@ -164,6 +165,12 @@ pub struct CompareResults {
     /// Stability selection of the lasso (`--stability B`), when asked for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stability: Option<stability::StabilityResults>,
+    /// The highest R² the held-out targets allow, given their finite-size sampling noise
+    /// ([`ceiling::NoiseCeiling`]); `None` with the reason in `noise_ceiling_note`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub noise_ceiling: Option<ceiling::NoiseCeiling>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub noise_ceiling_note: Option<String>,
     pub wall_seconds: f64,
 }
 
@@ -294,7 +301,7 @@ pub fn reach_target(predictors: &[PredictorResults], margin: f64) -> Option<f64>
 }
 
 /// Checks the settings against `n_samples` rows.
-fn check(settings: &Settings, n_samples: usize) -> Result<()> {
+pub fn check(settings: &Settings, n_samples: usize) -> Result<()> {
     let (train, test) = (&settings.train, &settings.test);
     if train.end > n_samples || test.end > n_samples {
         bail!(
@@ -331,6 +338,67 @@ fn check(settings: &Settings, n_samples: usize) -> Result<()> {
         bail!("give at least one size, one predictor and --repeats ≥ 1");
     }
     Ok(())
+}
+
+/// Training-set sizes when none are given: 5, 10, 20, ... doubling below `n`, then `n`.
+pub fn default_sizes(n: usize) -> Vec<usize> {
+    let mut sizes: Vec<usize> = std::iter::successors(Some(5), |s| Some(s * 2))
+        .take_while(|&s| s < n)
+        .collect();
+    sizes.push(n);
+    sizes
+}
+
+/// The optional parts of a comparison.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Extras {
+    /// Bootstrap resamples of stability selection (0: none), at this α (None: by CV).
+    pub stability: usize,
+    pub stability_alpha: Option<f64>,
+    /// ω bands of the stability table.
+    pub bands: usize,
+}
+
+/// [`run`], then stability selection (when asked for) and the noise ceiling of the held-out
+/// targets when they are the VDOS histograms of `dataset` (the reason otherwise): what `vitrum
+/// compare` and a study's `[compare]` write.
+#[allow(clippy::too_many_arguments)]
+pub fn run_with_extras(
+    label: &str,
+    (x, y): (ArrayView2<f64>, ArrayView2<f64>),
+    axes: &FittedAxes,
+    settings: &Settings,
+    extras: Extras,
+    dataset: Option<&vitrum_io::Dataset>,
+    quiet: bool,
+) -> Result<CompareResults> {
+    let mut results = run(label, (x, y), axes, settings, quiet)?;
+    if extras.stability > 0 {
+        let alphas = crate::pipeline::study::parse_alphas(&settings.alphas)?;
+        results.stability = Some(stability::run(
+            (x, y),
+            axes,
+            &settings.train,
+            &fit_params()?,
+            (extras.stability_alpha, &alphas, settings.cv),
+            extras.stability,
+            extras.bands,
+            settings.seed,
+        )?);
+    }
+    match dataset {
+        Some(ds) => match ceiling::of_dataset(ds, y, &settings.test) {
+            Ok(c) => results.noise_ceiling = Some(c),
+            Err(why) => results.noise_ceiling_note = Some(why),
+        },
+        None => {
+            results.noise_ceiling_note = Some(
+                "targets given as a file (--targets): no eigenvalues to measure the noise on"
+                    .into(),
+            )
+        }
+    }
+    Ok(results)
 }
 
 /// Runs the comparison on features `x` and targets `y` (all rows of the dataset; the settings
@@ -425,6 +493,8 @@ pub fn run(
         reach_rule: REACH_RULE.into(),
         predictors,
         stability: None,
+        noise_ceiling: None,
+        noise_ceiling_note: None,
         wall_seconds: start.elapsed().as_secs_f64(),
     })
 }
@@ -452,6 +522,12 @@ mod tests {
         assert_eq!(cv_folds(5, 5), 2);
         assert_eq!(cv_folds(5, 3), 0);
         assert_eq!(cv_folds(5, 9), 4);
+    }
+
+    #[test]
+    fn default_sizes_double_from_five_and_end_at_the_training_set() {
+        assert_eq!(default_sizes(120), vec![5, 10, 20, 40, 80, 120]);
+        assert_eq!(default_sizes(40), vec![5, 10, 20, 40]);
     }
 
     #[test]

@@ -45,6 +45,10 @@ fn figure(results: &CompareResults) -> DataEfficiencyFigure {
         curves,
         score_label: "held-out R² (variance-weighted)".into(),
         y_floor: -0.5,
+        ceiling: results
+            .noise_ceiling
+            .as_ref()
+            .map(|c| c.r2_variance_weighted),
     }
 }
 
@@ -131,6 +135,20 @@ pub fn blocks(results: &CompareResults, figure_png: &str, figure_svg: &str) -> V
             .map(String::from)
             .to_vec(),
         rows,
+    ));
+    b.push(Block::Heading(2, "Noise ceiling".into()));
+    b.push(Block::Paragraph(
+        match (&results.noise_ceiling, &results.noise_ceiling_note) {
+            (Some(c), _) => format!(
+                "The held-out targets allow at most R² = {:.4} (variance-weighted) and {:.4} \
+             (uniform): the rest of their variance is the finite-size sampling noise of a \
+             binned spectrum, which no model of the structure can predict (dashed line in the \
+             figure). Method: {}.",
+                c.r2_variance_weighted, c.r2_uniform, c.method
+            ),
+            (None, Some(why)) => format!("Not estimated: {why}."),
+            (None, None) => "Not estimated.".into(),
+        },
     ));
     if let Some(st) = &results.stability {
         b.extend(stability_blocks(st));

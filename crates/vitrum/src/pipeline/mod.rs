@@ -87,6 +87,9 @@ pub struct Outcome {
     /// The glasses' physical sanity: density, coordination, chemical order, modes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sanity: Option<sanity::Sanity>,
+    /// The study's `[compare]` results (also in OUT/compare/results.json).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compare: Option<crate::compare::CompareResults>,
     pub timings: Timings,
     pub versions: Vec<(String, String)>,
 }
@@ -209,6 +212,13 @@ pub fn run(study: &Study, out: &Path, quiet: bool) -> Result<(Outcome, Artifacts
         let selected = data::select(study, &obtained.dataset)?;
         let split = resolve_split(study, obtained.dataset.n_samples())?;
         let sizes = learning_sizes(study, split.train.len())?;
+        if let Some(spec) = &study.compare {
+            crate::compare::check(
+                &compare_settings(spec, study, &split),
+                obtained.dataset.n_samples(),
+            )
+            .context("[compare]")?;
+        }
         Ok::<_, anyhow::Error>((obtained, selected, split, sizes))
     })();
     let (obtained, selected, split, sizes) = match prepared {
@@ -434,6 +444,12 @@ pub fn run(study: &Study, out: &Path, quiet: bool) -> Result<(Outcome, Artifacts
         }
         _ => Vec::new(),
     };
+    let compare = match &study.compare {
+        Some(spec) => Some(run_compare(
+            spec, study, ds, &selected, &split, &grids, out, quiet,
+        )?),
+        None => None,
+    };
     let labels = AxisLabels::of(ds, &selected);
     let mean_of = |m: &Array2<f64>| -> Vec<f64> {
         m.mean_axis(vitrum_regress::ndarray::Axis(0))
@@ -462,6 +478,7 @@ pub fn run(study: &Study, out: &Path, quiet: bool) -> Result<(Outcome, Artifacts
         best,
         learning_curves,
         properties: property_results,
+        compare,
         sanity: Some(sanity::assess(
             ds,
             crate::dataset::read_eigenvalues(&ds.dir, ds.n_samples())
@@ -487,6 +504,65 @@ pub fn run(study: &Study, out: &Path, quiet: bool) -> Result<(Outcome, Artifacts
         models,
     };
     Ok((outcome, artifacts))
+}
+
+/// The `vitrum compare` settings of a study's `[compare]`: the study's split, and folds and α
+/// from `[fit]`.
+fn compare_settings(
+    spec: &study::CompareSpec,
+    study: &Study,
+    split: &Split,
+) -> crate::compare::Settings {
+    crate::compare::Settings {
+        predictors: spec.predictors.clone(),
+        sizes: if spec.sizes.is_empty() {
+            crate::compare::default_sizes(split.train.len())
+        } else {
+            spec.sizes.clone()
+        },
+        repeats: spec.repeats,
+        seed: spec.seed,
+        train: split.train.clone(),
+        test: split.test.clone(),
+        cv: study.fit.cv,
+        alphas: study.fit.alphas.clone(),
+        reach_margin: spec.margin,
+    }
+}
+
+/// A study's `[compare]`: `vitrum compare` on the study's rows ([`compare_settings`]), written
+/// to OUT/compare/ (results.json, report.html, figures/).
+#[allow(clippy::too_many_arguments)]
+fn run_compare(
+    spec: &study::CompareSpec,
+    study: &Study,
+    ds: &vitrum_io::Dataset,
+    selected: &crate::dataset::Selected,
+    split: &Split,
+    grids: &FittedAxes,
+    out: &Path,
+    quiet: bool,
+) -> Result<crate::compare::CompareResults> {
+    use crate::compare;
+    let settings = compare_settings(spec, study, split);
+    let extras = compare::Extras {
+        stability: spec.stability,
+        stability_alpha: None,
+        bands: spec.bands,
+    };
+    let results = compare::run_with_extras(
+        &study.name,
+        (selected.features.view(), selected.targets.view()),
+        grids,
+        &settings,
+        extras,
+        Some(ds),
+        quiet,
+    )
+    .context("[compare]")?;
+    compare::report::write(&out.join("compare"), &results, grids)
+        .context("[compare]: writing OUT/compare/")?;
+    Ok(results)
 }
 
 /// Training and test rows of one estimator, with their grids.

@@ -35,6 +35,54 @@ pub struct Study {
     pub fit: FitSpec,
     #[serde(default)]
     pub report: ReportSpec,
+    /// Data efficiency of several predictors (`vitrum compare` inside the study): written to
+    /// OUT/compare/ and summarised in the report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compare: Option<CompareSpec>,
+}
+
+/// `[compare]`: what `vitrum compare` takes, on the study's features, targets and split
+/// (training subsets drawn from `[split] train`, scored on `test`; folds and α from `[fit]`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CompareSpec {
+    /// Registry names (`vitrum fit --backend` names).
+    #[serde(default = "default_compare_predictors")]
+    pub predictors: Vec<String>,
+    /// Training-set sizes; empty: 5, 10, 20, ... doubling, and the whole training range.
+    #[serde(default)]
+    pub sizes: Vec<usize>,
+    /// Random subsets per size.
+    #[serde(default = "default_repeats")]
+    pub repeats: usize,
+    /// Seed of the subsets.
+    #[serde(default)]
+    pub seed: u64,
+    /// The reach target is the best mean R² at the largest size minus this.
+    #[serde(default = "default_margin")]
+    pub margin: f64,
+    /// Bootstrap resamples of stability selection (0: none).
+    #[serde(default)]
+    pub stability: usize,
+    /// ω bands of the stability table.
+    #[serde(default = "default_bands")]
+    pub bands: usize,
+}
+
+fn default_compare_predictors() -> Vec<String> {
+    ["native-ridge", "kernel-ridge"].map(String::from).to_vec()
+}
+
+fn default_repeats() -> usize {
+    10
+}
+
+fn default_margin() -> f64 {
+    0.02
+}
+
+fn default_bands() -> usize {
+    4
 }
 
 /// Where the samples come from: `dataset`, or `system` (+ `samples`) to generate them.
@@ -441,6 +489,24 @@ impl Study {
                 "[report] learning_sizes {small:?}: every size must be at least 2 (a fit with an \
                  intercept needs 2 samples) and at most the number of training samples"
             );
+        }
+        if let Some(c) = &self.compare {
+            let names = crate::registry::estimator_names();
+            if let Some(bad) = c.predictors.iter().find(|p| !names.contains(&p.as_str())) {
+                bail!(
+                    "[compare] predictors: unknown {bad:?}; known: {}",
+                    names.join(", ")
+                );
+            }
+            if c.predictors.is_empty() || c.repeats == 0 {
+                bail!("[compare] needs at least one predictor and repeats ≥ 1");
+            }
+            if !(c.margin.is_finite() && c.margin >= 0.0) {
+                bail!("[compare] margin = {}: give a finite value ≥ 0", c.margin);
+            }
+            if c.stability > 0 && c.bands == 0 {
+                bail!("[compare] bands = 0: stability selection needs at least one ω band");
+            }
         }
         let s = &self.split;
         if !(s.test_fraction > 0.0 && s.test_fraction < 1.0) {

@@ -238,6 +238,10 @@ fn blocks(outcome: &Outcome, art: &Artifacts, figures: &[figures::Written]) -> V
         ));
     }
 
+    if let Some(c) = &outcome.compare {
+        b.extend(compare_summary(c));
+    }
+
     b.push(Block::Heading(2, "Reproduce".into()));
     b.push(Block::Paragraph(
         "Every number above is in `results.json`; the models are in `models/`, the test \
@@ -302,4 +306,62 @@ pub fn write(out: &Path, outcome: &mut Outcome, art: &Artifacts) -> Result<Repor
         markdown: md,
         results,
     })
+}
+
+/// The `[compare]` section: each predictor's held-out R² at the largest size and the samples it
+/// needs to reach the target, the noise ceiling; the rest is in compare/report.html.
+fn compare_summary(c: &crate::compare::CompareResults) -> Vec<Block> {
+    let s = &c.settings;
+    let mut b = vec![Block::Heading(2, "Method comparison".into())];
+    b.push(Block::Paragraph(format!(
+        "Every predictor fitted on {} random training subsets of each size {:?} (seed {}), each \
+         with its own cross-validation, scored on the test samples. Target R² {} (the best mean \
+         at the largest size minus {}). Curves, spreads and every fit: `compare/report.html`, \
+         `compare/results.json`.",
+        s.repeats,
+        s.sizes,
+        s.seed,
+        c.reach_target.map_or("–".into(), |t| format!("{t:.4}")),
+        s.reach_margin
+    )));
+    let mut rows: Vec<Vec<String>> = c
+        .predictors
+        .iter()
+        .map(|p| {
+            let last = p.summary.last();
+            vec![
+                p.predictor.clone(),
+                last.and_then(|l| l.r2_variance_weighted)
+                    .map_or("–".into(), |r| format!("{:.4} ± {:.4}", r.mean, r.sd)),
+                p.samples_to_reach
+                    .map_or("not reached".into(), |n| n.to_string()),
+                format!("{:.1}", p.wall_seconds),
+            ]
+        })
+        .collect();
+    rows.push(vec![
+        "noise ceiling".into(),
+        c.noise_ceiling
+            .as_ref()
+            .map_or("–".into(), |n| format!("{:.4}", n.r2_variance_weighted)),
+        "–".into(),
+        "–".into(),
+    ]);
+    b.push(Block::Table(
+        [
+            "predictor",
+            "R² (var.-weighted) at the largest size",
+            "samples to reach the target",
+            "wall time (s)",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows,
+    ));
+    if let Some(why) = &c.noise_ceiling_note {
+        b.push(Block::Paragraph(format!(
+            "Noise ceiling not estimated: {why}."
+        )));
+    }
+    b
 }
