@@ -264,3 +264,69 @@ fn study_files_fit_the_theory_backends_and_their_learning_curves() {
         assert_eq!(c["points"].as_array().unwrap().len(), 3, "{name}");
     }
 }
+
+/// `vitrum compare` with the theory predictors: at the full training size each is one fit on
+/// 0..120 with 5-fold CV, so its held-out R² is `vitrum fit` + `vitrum evaluate`'s (equal to
+/// round-off: the same fits, the same metrics), while ridge in the same run learns from the
+/// total g(r); a comparison without the dataset's potential fails naming --potential.
+#[test]
+fn compare_fits_the_theory_predictors_on_their_own_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("cmp");
+    succeed(vitrum().args([
+        "compare",
+        fixture("dataset-ka2d").to_str().unwrap(),
+        "--predictors",
+        "native-ridge,theory,theory-prior-ridge",
+        "--potential",
+        "kob-andersen",
+        "--sizes",
+        "120",
+        "--repeats",
+        "1",
+        "--train",
+        "0..120",
+        "--test",
+        "120..150",
+        "--out",
+        out.to_str().unwrap(),
+        "-q",
+    ]));
+    let results = json(&out.join("results.json"));
+    let r2 = |i: usize| {
+        results["predictors"][i]["fits"][0]["metrics"]["r2_variance_weighted"]
+            .as_f64()
+            .unwrap()
+    };
+    for (i, backend) in [(1, "theory"), (2, "theory-prior-ridge")] {
+        let model = fit(dir.path(), backend, &format!("{backend}.json"));
+        let direct = evaluate_r2(&model);
+        assert!(
+            (r2(i) - direct).abs() < 1e-12,
+            "{backend}: {} vs {direct}",
+            r2(i)
+        );
+    }
+    // ridge on the total g(r): scikit-learn's RidgeCV on this split (docs/validation.md)
+    assert!((r2(0) - 0.9369).abs() < 1e-4, "{}", r2(0));
+    fails_with(
+        &[
+            "compare",
+            fixture("dataset-ka2d").to_str().unwrap(),
+            "--predictors",
+            "theory",
+            "--sizes",
+            "120",
+            "--repeats",
+            "1",
+            "--train",
+            "0..120",
+            "--test",
+            "120..150",
+            "--out",
+            dir.path().join("no").to_str().unwrap(),
+        ],
+        "--potential",
+    );
+    assert!(!dir.path().join("no").exists());
+}

@@ -35,13 +35,18 @@ B bootstrap resamples of the training range; the frequency each ω bin keeps eac
 the mean g(r)) carries the selections of each of --bands ω bands.
 
 Predictors: any `vitrum fit --backend` name (native-ridge, native-lasso, mean, kernel-ridge,
-mlp, cnn, ...).
+mlp, cnn, ...). The theory backends (theory, theory-prior-ridge) learn from the dataset's
+partial g_ab with each sample's density, whatever --feature says, and need the dataset's
+potential (or --potential); the targets must be the VDOS histograms.
 
 Example:
   vitrum compare fixtures/dataset-ka2d --predictors native-ridge,kernel-ridge --sizes 5,20,120 \\
       --repeats 3 --train 0..120 --test 120..150 --out compare-ka2d
   vitrum compare fixtures/dataset-ka2d --predictors native-ridge --sizes 120 --repeats 1 \\
-      --train 0..120 --test 120..150 --stability 20 --out stability-ka2d")]
+      --train 0..120 --test 120..150 --stability 20 --out stability-ka2d
+  vitrum compare fixtures/dataset-ka2d --predictors native-ridge,theory,theory-prior-ridge \\
+      --potential kob-andersen --sizes 5,10,20,120 --repeats 5 --train 0..120 --test 120..150 \\
+      --out theory-ka2d")]
 pub struct CompareArgs {
     #[command(flatten)]
     pub data: DataArgs,
@@ -88,6 +93,10 @@ pub struct CompareArgs {
     /// ω bands of the --stability table (equal widths in bins).
     #[arg(long, default_value_t = 4)]
     pub bands: usize,
+    /// The potential of the theory predictors (a preset or .toml), when the dataset embeds no
+    /// vitrum potential file.
+    #[arg(long, value_name = "PRESET|FILE")]
+    pub potential: Option<String>,
     /// Output directory.
     #[arg(long)]
     pub out: PathBuf,
@@ -158,7 +167,7 @@ pub fn run(args: &CompareArgs, quiet: bool) -> Result<()> {
         &axes,
         &settings,
         extras,
-        ds.as_ref(),
+        (ds.as_ref(), args.potential.as_deref()),
         quiet,
     )?;
     let files = compare::report::write(&args.out, &results, &axes)?;

@@ -174,17 +174,22 @@ pub struct CompareResults {
     pub wall_seconds: f64,
 }
 
-/// The setting candidates `estimator` is cross-validated over: the linear backends the α list,
-/// the others their own built-in grids.
+/// Estimators that are ridge underneath and search the linear backends' α, as `vitrum fit` does.
+const RIDGE_ALPHA_ESTIMATORS: &[&str] = &["theory-prior-ridge"];
+
+/// The setting candidates `estimator` is cross-validated over: the linear backends (and ridge
+/// towards a prior) the α list, the others their own built-in grids.
 fn search_grid(name: &str, settings: &Settings) -> Result<SearchGrid> {
-    Ok(if backend::by_name(name).is_ok() {
-        SearchGrid::new().axis(
-            ALPHA,
-            crate::pipeline::study::parse_alphas(&settings.alphas)?,
-        )
-    } else {
-        SearchGrid::new()
-    })
+    Ok(
+        if backend::by_name(name).is_ok() || RIDGE_ALPHA_ESTIMATORS.contains(&name) {
+            SearchGrid::new().axis(
+                ALPHA,
+                crate::pipeline::study::parse_alphas(&settings.alphas)?,
+            )
+        } else {
+            SearchGrid::new()
+        },
+    )
 }
 
 /// The linear settings of every estimator: `vitrum fit`'s defaults.
@@ -359,9 +364,10 @@ pub struct Extras {
     pub bands: usize,
 }
 
-/// [`run`], then stability selection (when asked for) and the noise ceiling of the held-out
-/// targets when they are the VDOS histograms of `dataset` (the reason otherwise): what `vitrum
-/// compare` and a study's `[compare]` write.
+/// [`run`] (the theory backends on their own rows from `dataset` and `potential`, [`own_rows`]),
+/// then stability selection (when asked for) and the noise ceiling of the held-out targets when
+/// they are the VDOS histograms of `dataset` (the reason otherwise): what `vitrum compare` and a
+/// study's `[compare]` write.
 #[allow(clippy::too_many_arguments)]
 pub fn run_with_extras(
     label: &str,
@@ -369,10 +375,12 @@ pub fn run_with_extras(
     axes: &FittedAxes,
     settings: &Settings,
     extras: Extras,
-    dataset: Option<&vitrum_io::Dataset>,
+    (dataset, potential): (Option<&vitrum_io::Dataset>, Option<&str>),
     quiet: bool,
 ) -> Result<CompareResults> {
-    let mut results = run(label, (x, y), axes, settings, quiet)?;
+    check(settings, x.nrows())?;
+    let own = own_rows(&settings.predictors, dataset, potential, y)?;
+    let mut results = run(label, (x, y), axes, settings, &own, quiet)?;
     if extras.stability > 0 {
         let alphas = crate::pipeline::study::parse_alphas(&settings.alphas)?;
         results.stability = Some(stability::run(
@@ -401,20 +409,77 @@ pub fn run_with_extras(
     Ok(results)
 }
 
+/// A predictor that learns from rows of its own instead of the comparison's features: the
+/// theory backends, built from a dataset's potential and grids, read its partial g_ab with each
+/// sample's density. Its targets must be the comparison's (checked by [`own_rows`]), so its
+/// held-out scores compare with the others'.
+pub struct OwnRows {
+    pub estimator: Box<dyn Estimator>,
+    pub x: vitrum_regress::ndarray::Array2<f64>,
+    pub axes: FittedAxes,
+}
+
+/// The [`OwnRows`] of every predictor in `names` that is built from a dataset
+/// (`crate::registry::needs_dataset`), from `dataset` and its potential (or `potential`);
+/// empty when there is none. An error when such a predictor has no dataset, or when the
+/// comparison's targets `y` are not the VDOS histograms the theory predicts.
+pub fn own_rows(
+    names: &[String],
+    dataset: Option<&vitrum_io::Dataset>,
+    potential: Option<&str>,
+    y: ArrayView2<f64>,
+) -> Result<Vec<(String, OwnRows)>> {
+    let wanted: Vec<&String> = names
+        .iter()
+        .filter(|n| crate::registry::needs_dataset(n))
+        .collect();
+    let Some(first) = wanted.first() else {
+        return Ok(Vec::new());
+    };
+    let Some(ds) = dataset else {
+        bail!(
+            "{first} is built from a dataset's potential, grids and densities: compare from a              dataset directory, not --features/--targets"
+        );
+    };
+    let data = crate::theory_models::load(ds, potential)?;
+    if data.y != y {
+        bail!(
+            "{first} predicts the VDOS histogram, and the comparison's targets are another block;              compare the theory on the dataset's vdos-histogram targets"
+        );
+    }
+    let params = fit_params()?;
+    wanted
+        .into_iter()
+        .map(|name| {
+            let estimator = crate::registry::estimator_for_dataset(name, &params, &data.context)?;
+            Ok((
+                name.clone(),
+                OwnRows {
+                    estimator,
+                    x: data.x.clone(),
+                    axes: data.axes.clone(),
+                },
+            ))
+        })
+        .collect()
+}
+
 /// Runs the comparison on features `x` and targets `y` (all rows of the dataset; the settings
-/// pick the training and test rows). A progress bar per predictor unless `quiet`.
+/// pick the training and test rows); a predictor in `own` learns from its own rows. A progress
+/// bar per predictor unless `quiet`.
 pub fn run(
     dataset: &str,
     (x, y): (ArrayView2<f64>, ArrayView2<f64>),
     axes: &FittedAxes,
     settings: &Settings,
+    own: &[(String, OwnRows)],
     quiet: bool,
 ) -> Result<CompareResults> {
     check(settings, x.nrows())?;
     let start = Instant::now();
     let params = fit_params()?;
     let test_rows: Vec<usize> = settings.test.clone().collect();
-    let (xt, yt) = (take_rows(x, &test_rows), take_rows(y, &test_rows));
+    let yt = take_rows(y, &test_rows);
     // at the full size every repeat would be the same subset (the whole range) and every
     // estimator is deterministic: one fit
     let n_train = settings.train.len();
@@ -428,7 +493,16 @@ pub fn run(
         .collect();
     let mut predictors = Vec::new();
     for name in &settings.predictors {
-        let estimator = crate::registry::estimator(name, &params)?;
+        let built;
+        // views reborrowed from both sources, so one binding can hold either
+        let (estimator, x, axes) = match own.iter().find(|(n, _)| n == name) {
+            Some((_, o)) => (o.estimator.as_ref(), o.x.view(), &o.axes),
+            None => {
+                built = crate::registry::estimator(name, &params)?;
+                (built.as_ref(), x.view(), axes)
+            }
+        };
+        let xt = take_rows(x, &test_rows);
         let grid = search_grid(name, settings)?;
         let bar = crate::progress::bar(jobs.len() as u64, name, quiet);
         let t = Instant::now();
@@ -436,7 +510,7 @@ pub fn run(
             .iter()
             .map(|&job| {
                 let record = fit_one(
-                    estimator.as_ref(),
+                    estimator,
                     &grid,
                     (x, y),
                     (xt.view(), yt.view()),

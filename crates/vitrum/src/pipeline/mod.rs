@@ -556,7 +556,7 @@ fn run_compare(
         grids,
         &settings,
         extras,
-        Some(ds),
+        (Some(ds), study.fit.potential.as_deref()),
         quiet,
     )
     .context("[compare]")?;
