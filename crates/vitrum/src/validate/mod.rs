@@ -9,6 +9,7 @@
 //! dataset), scikit-learn fits (vitrum-regress). `cargo xtask validate` runs it and writes
 //! `validation/report.md` and `validation/results.json`.
 
+mod datasets;
 mod regression;
 mod structure;
 mod theory;
@@ -99,6 +100,7 @@ pub fn run(fixtures: &Fixtures, groups: &[Group]) -> Result<Vec<Row>> {
     let mut rows = Vec::new();
     if wanted(Group::Theory) {
         theory::rows(fixtures, &mut rows)?;
+        datasets::rows(fixtures, &mut rows)?;
     }
     if wanted(Group::Structure) {
         structure::rows(fixtures, &mut rows)?;
