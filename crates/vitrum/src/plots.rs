@@ -449,10 +449,16 @@ fn compact(v: f64) -> String {
 }
 
 /// Test error against training-set size, one line per model.
-pub struct LearningCurveFigure {
-    /// (model name, training sizes, test error)
+/// Named curves y(x) with markers, the y axis from zero (or below): learning curves, dispersion
+/// curves.
+pub struct LinesFigure {
+    pub title: String,
+    /// (name, x, y)
     pub curves: Vec<(String, Vec<f64>, Vec<f64>)>,
-    pub error_label: String,
+    pub x_label: String,
+    pub y_label: String,
+    /// Markers at the points (off for dense curves).
+    pub markers: bool,
 }
 
 const PALETTE: [RGBColor; 6] = [
@@ -464,18 +470,18 @@ const PALETTE: [RGBColor; 6] = [
     RGBColor(23, 190, 207),
 ];
 
-impl Figure for LearningCurveFigure {
+impl Figure for LinesFigure {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()> {
         let (x0, x1) = range_of(self.curves.iter().flat_map(|(_, x, _)| x));
         let (y0, y1) = range_of(self.curves.iter().flat_map(|(_, _, y)| y));
         let mut chart = ChartBuilder::on(root)
-            .caption("Learning curves", (FAMILY, 20))
+            .caption(self.title.as_str(), (FAMILY, 20))
             .margin(14)
             .x_label_area_size(50)
             .y_label_area_size(70)
             .build_cartesian_2d(pad(x0, x1, 0.03), pad(y0.min(0.0), y1, 0.05))
             .map_err(plot_err)?;
-        draw_axes(&mut chart, "training samples", &self.error_label)?;
+        draw_axes(&mut chart, &self.x_label, &self.y_label)?;
         for (k, (name, x, y)) in self.curves.iter().enumerate() {
             let color = PALETTE[k % PALETTE.len()];
             let points: Vec<(f64, f64)> = x.iter().cloned().zip(y.iter().cloned()).collect();
@@ -486,13 +492,15 @@ impl Figure for LearningCurveFigure {
                 .legend(move |(x, y)| {
                     PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2))
                 });
-            chart
-                .draw_series(
-                    points
-                        .into_iter()
-                        .map(|p| Circle::new(p, 4, color.filled())),
-                )
-                .map_err(plot_err)?;
+            if self.markers {
+                chart
+                    .draw_series(
+                        points
+                            .into_iter()
+                            .map(|p| Circle::new(p, 4, color.filled())),
+                    )
+                    .map_err(plot_err)?;
+            }
         }
         draw_legend(&mut chart, SeriesLabelPosition::UpperRight)?;
         Ok(())
@@ -756,9 +764,12 @@ mod tests {
         )
         .unwrap();
         save(
-            &LearningCurveFigure {
+            &LinesFigure {
+                title: "Learning curves".into(),
                 curves: vec![("ridge".into(), vec![10.0, 20.0, 40.0], vec![0.3, 0.2, 0.1])],
-                error_label: "test RMSE".into(),
+                x_label: "training samples".into(),
+                y_label: "test RMSE".into(),
+                markers: true,
             },
             &dir.path().join("lc"),
         )

@@ -250,11 +250,12 @@ fn study_files_fit_the_theory_backends_and_their_learning_curves() {
     let r2p = tp["metrics"]["r2_variance_weighted"].as_f64().unwrap();
     assert!((r2p - 0.936).abs() < 0.01, "{r2p}");
     assert!(out.join("models/theory.json").exists());
-    for stem in ["w_against_k_ridge", "w_against_k_theory"] {
+    for stem in ["w_against_k_ridge", "w_against_k_theory", "dispersion"] {
         assert!(out.join(format!("figures/{stem}.png")).exists(), "{stem}");
     }
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(md.contains("correlation of W and K"), "{md}");
+    assert!(md.contains("first-order) dispersion"), "{md}");
     let curves = results["learning_curves"].as_array().unwrap();
     for name in ["native-ridge", "theory", "theory-prior-ridge"] {
         let c = curves
@@ -329,4 +330,39 @@ fn compare_fits_the_theory_predictors_on_their_own_rows() {
         "--potential",
     );
     assert!(!dir.path().join("no").exists());
+}
+
+/// The report's dispersion is that of the fitted `theory` model's reference structure: the
+/// library's QCA dispersion at its g₀ and ρ₀ (bit for bit), on (0, 3 k_D], longitudinal above
+/// transverse at small k (c_L > c_T, as for any stable pair glass).
+#[test]
+fn a_study_with_the_theory_draws_its_dispersion() {
+    let study = vitrum::pipeline::study::Study::from_toml(&format!(
+        "name = \"d\"\n[data]\ndataset = {:?}\n[features]\nkind = \"partial-rdf\"\n\
+         [split]\ntrain = \"0..120\"\ntest = \"120..150\"\n[fit]\nbackends = [\"theory\"]\n\
+         potential = \"kob-andersen\"\n[report]\nlearning_curves = []\n",
+        fixture("dataset-ka2d").display().to_string()
+    ))
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (_, art) = vitrum::pipeline::run(&study, dir.path(), true).unwrap();
+    let d = art.dispersion.expect("a dispersion");
+    let (_, model, _) = &art.models[0];
+    let theory = model
+        .as_any()
+        .downcast_ref::<theory_models::TheoryPredictor>()
+        .unwrap();
+    let ds = vitrum_io::Dataset::read(&fixture("dataset-ka2d")).unwrap();
+    let data = theory_models::load(&ds, Some("kob-andersen")).unwrap();
+    let direct = vitrum_theory::perturbation::dispersion(
+        &data.context.table,
+        theory.g0.as_slice().unwrap(),
+        theory.rho0,
+        &d.k,
+    )
+    .unwrap();
+    let omega: Vec<f64> = direct.omega2_l.iter().map(|v| v.max(0.0).sqrt()).collect();
+    assert_eq!(omega, d.omega_l);
+    assert!((d.k.last().unwrap() - 3.0 * d.k_debye).abs() < 1e-12 * d.k_debye);
+    assert!(d.omega_l[0] > d.omega_t[0] && d.omega_t[0] > 0.0);
 }

@@ -114,6 +114,56 @@ pub struct Artifacts {
     pub mean_d: Vec<f64>,
     /// Fitted models and their test predictions, by backend (successful ones only).
     pub models: Vec<(String, Box<dyn Predictor>, Array2<f64>)>,
+    /// The first-order dispersion at the `theory` model's reference structure, when the study
+    /// fitted it.
+    pub dispersion: Option<DispersionCurves>,
+}
+
+/// ω_L(k), ω_T(k) in the dataset's frequency units (0 where ω² < 0), k on (0, 3 k_D].
+#[derive(Debug, Clone)]
+pub struct DispersionCurves {
+    pub k: Vec<f64>,
+    pub omega_l: Vec<f64>,
+    pub omega_t: Vec<f64>,
+    pub k_debye: f64,
+    /// "1/σ" (lj) or "1/Å" (metal).
+    pub k_unit: String,
+}
+
+/// The dispersion of the fitted `theory` model's reference (g₀, ρ₀) through the pair table the
+/// study read for it; `None` without both.
+fn theory_dispersion(
+    theory: &Option<Result<TheoryRows>>,
+    models: &[(String, Box<dyn Predictor>, Array2<f64>)],
+    units: vitrum_io::manifest::UnitSystem,
+) -> Option<DispersionCurves> {
+    use vitrum_theory::perturbation::{debye_wavenumber, dispersion};
+    let Some(Ok(data)) = theory else {
+        return None;
+    };
+    let model = models.iter().find_map(|(_, m, _)| {
+        m.as_any()
+            .downcast_ref::<crate::theory_models::TheoryPredictor>()
+    })?;
+    let table = &data.context.table;
+    let k_debye = debye_wavenumber(table.dim, model.rho0);
+    let n = 240;
+    let k: Vec<f64> = (1..=n)
+        .map(|i| 3.0 * k_debye * i as f64 / n as f64)
+        .collect();
+    let d = dispersion(table, model.g0.as_slice()?, model.rho0, &k).ok()?;
+    let f = data.context.frequency_factor;
+    let omega = |w2: &[f64]| w2.iter().map(|v| v.max(0.0).sqrt() * f).collect();
+    Some(DispersionCurves {
+        omega_l: omega(&d.omega2_l),
+        omega_t: omega(&d.omega2_t),
+        k,
+        k_debye,
+        k_unit: match units.name() {
+            "metal" => "1/Å".into(),
+            _ => "1/σ".into(),
+        },
+    })
 }
 
 /// Software that made the numbers: vitrum, its numerical libraries, the compiler, and whatever
@@ -501,6 +551,7 @@ pub fn run(study: &Study, out: &Path, quiet: bool) -> Result<(Outcome, Artifacts
         mean_g: mean_of(&x_train),
         mean_d: mean_of(&y_train),
         y_test,
+        dispersion: theory_dispersion(&theory, &models, ds.manifest.units),
         models,
     };
     Ok((outcome, artifacts))

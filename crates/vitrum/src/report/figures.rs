@@ -2,7 +2,7 @@
 
 use crate::pipeline::summary::short;
 use crate::pipeline::{Artifacts, Outcome};
-use crate::plots::{self, LearningCurveFigure, ParityFigure, SpectraFigure, WeightMapFigure};
+use crate::plots::{self, LinesFigure, ParityFigure, SpectraFigure, WeightMapFigure};
 use anyhow::Result;
 use std::path::Path;
 use vitrum_regress::candidates::ALPHA;
@@ -141,10 +141,37 @@ pub fn draw_all(out: &Path, outcome: &Outcome, art: &Artifacts) -> Result<Vec<Wr
     }
 
     figures.extend(w_against_k(&dir, art)?);
+    if let Some(d) = &art.dispersion {
+        plots::save(
+            &LinesFigure {
+                title: "First-order dispersion at the mean training structure".into(),
+                curves: vec![
+                    ("ω_L(k)".into(), d.k.clone(), d.omega_l.clone()),
+                    ("ω_T(k)".into(), d.k.clone(), d.omega_t.clone()),
+                ],
+                x_label: format!("k ({})", d.k_unit),
+                y_label: art.labels.omega.clone(),
+                markers: false,
+            },
+            &dir.join("dispersion"),
+        )?;
+        figures.push(written(
+            "dispersion",
+            format!(
+                "The quasi-crystalline (first-order) dispersion of longitudinal and transverse \
+                 plane waves at the mean training partials and density, the structure the \
+                 `theory` kernel K is taken at (Debye wave number k_D = {}; ω = 0 where ω² < 0). \
+                 Its k → 0 slopes are the Born–Huang sound speeds and its k → ∞ branch average \
+                 the exact second moment M2 (docs/theory.md)",
+                short(d.k_debye)
+            ),
+        ));
+    }
 
     if !outcome.learning_curves.is_empty() {
         plots::save(
-            &LearningCurveFigure {
+            &LinesFigure {
+                title: "Learning curves".into(),
                 curves: outcome
                     .learning_curves
                     .iter()
@@ -159,7 +186,9 @@ pub fn draw_all(out: &Path, outcome: &Outcome, art: &Artifacts) -> Result<Vec<Wr
                         )
                     })
                     .collect(),
-                error_label: "held-out RMSE of D(ω)".into(),
+                x_label: "training samples".into(),
+                y_label: "held-out RMSE of D(ω)".into(),
+                markers: true,
             },
             &dir.join("learning_curves"),
         )?;
