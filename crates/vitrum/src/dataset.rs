@@ -302,19 +302,22 @@ fn generated_manifest(
     let first = configs.first().context("no samples")?;
     m.species = first.labels().iter().map(|s| s.to_string()).collect();
     m.composition = first.species_counts();
-    m.masses = match (&model, lammps) {
-        (Some(model), _) => m
-            .species
+    // by label: the structures list species in their own order (a LAMMPS dump's, by first
+    // appearance), which need not be the potential's
+    let by_label = |labels: &[String], masses: &[f64]| -> Vec<f64> {
+        m.species
             .iter()
             .map(|l| {
-                model
-                    .labels
+                labels
                     .iter()
                     .position(|x| x == l)
-                    .map_or(f64::NAN, |i| model.masses[i])
+                    .map_or(f64::NAN, |i| masses[i])
             })
-            .collect(),
-        (None, Some(l)) if l.labels.len() == l.masses.len() => l.masses.clone(),
+            .collect()
+    };
+    m.masses = match (&model, lammps) {
+        (Some(model), _) => by_label(&model.labels, &model.masses),
+        (None, Some(l)) if l.labels.len() == l.masses.len() => by_label(&l.labels, &l.masses),
         _ => Vec::new(),
     };
     m.potential = potential_spec(settings);

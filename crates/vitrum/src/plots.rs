@@ -449,6 +449,31 @@ fn compact(v: f64) -> String {
 }
 
 /// Test error against training-set size, one line per model.
+/// One named curve (in the legend), with a marker at each point when `markers`.
+fn draw_curve<DB: DrawingBackend>(
+    chart: &mut Chart2d<'_, DB>,
+    name: &str,
+    points: Vec<(f64, f64)>,
+    color: RGBColor,
+    markers: bool,
+) -> Result<()> {
+    chart
+        .draw_series(LineSeries::new(points.clone(), color.stroke_width(2)))
+        .map_err(plot_err)?
+        .label(name)
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2)));
+    if markers {
+        chart
+            .draw_series(
+                points
+                    .into_iter()
+                    .map(|p| Circle::new(p, 4, color.filled())),
+            )
+            .map_err(plot_err)?;
+    }
+    Ok(())
+}
+
 /// Named curves y(x) with markers, the y axis from zero (or below): learning curves, dispersion
 /// curves.
 pub struct LinesFigure {
@@ -485,22 +510,7 @@ impl Figure for LinesFigure {
         for (k, (name, x, y)) in self.curves.iter().enumerate() {
             let color = PALETTE[k % PALETTE.len()];
             let points: Vec<(f64, f64)> = x.iter().cloned().zip(y.iter().cloned()).collect();
-            chart
-                .draw_series(LineSeries::new(points.clone(), color.stroke_width(2)))
-                .map_err(plot_err)?
-                .label(name.as_str())
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2))
-                });
-            if self.markers {
-                chart
-                    .draw_series(
-                        points
-                            .into_iter()
-                            .map(|p| Circle::new(p, 4, color.filled())),
-                    )
-                    .map_err(plot_err)?;
-            }
+            draw_curve(&mut chart, name, points, color, self.markers)?;
         }
         draw_legend(&mut chart, SeriesLabelPosition::UpperRight)?;
         Ok(())
@@ -590,20 +600,7 @@ impl Figure for DataEfficiencyFigure {
                 .cloned()
                 .zip(mean.iter().map(|&m| clamp(m)))
                 .collect();
-            chart
-                .draw_series(LineSeries::new(points.clone(), color.stroke_width(2)))
-                .map_err(plot_err)?
-                .label(name.as_str())
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2))
-                });
-            chart
-                .draw_series(
-                    points
-                        .into_iter()
-                        .map(|p| Circle::new(p, 4, color.filled())),
-                )
-                .map_err(plot_err)?;
+            draw_curve(&mut chart, name, points, color, true)?;
         }
         if let Some(c) = self.ceiling {
             let style = BLACK.stroke_width(2);

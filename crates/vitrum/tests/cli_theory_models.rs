@@ -274,25 +274,33 @@ fn study_files_fit_the_theory_backends_and_their_learning_curves() {
 fn compare_fits_the_theory_predictors_on_their_own_rows() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("cmp");
-    succeed(vitrum().args([
-        "compare",
-        fixture("dataset-ka2d").to_str().unwrap(),
-        "--predictors",
-        "native-ridge,theory,theory-prior-ridge",
-        "--potential",
-        "kob-andersen",
-        "--sizes",
-        "120",
-        "--repeats",
-        "1",
-        "--train",
-        "0..120",
-        "--test",
-        "120..150",
-        "--out",
-        out.to_str().unwrap(),
-        "-q",
-    ]));
+    // every subset is the whole training range: one fit per predictor
+    let args = |predictors: &str, out: &std::path::Path| -> Vec<String> {
+        let ds = fixture("dataset-ka2d");
+        [
+            "compare",
+            ds.to_str().unwrap(),
+            "--predictors",
+            predictors,
+            "--sizes",
+            "120",
+            "--repeats",
+            "1",
+            "--train",
+            "0..120",
+            "--test",
+            "120..150",
+            "--out",
+            out.to_str().unwrap(),
+        ]
+        .map(String::from)
+        .to_vec()
+    };
+    succeed(
+        vitrum()
+            .args(args("native-ridge,theory,theory-prior-ridge", &out))
+            .args(["--potential", "kob-andersen", "-q"]),
+    );
     let results = json(&out.join("results.json"));
     let r2 = |i: usize| {
         results["predictors"][i]["fits"][0]["metrics"]["r2_variance_weighted"]
@@ -310,26 +318,13 @@ fn compare_fits_the_theory_predictors_on_their_own_rows() {
     }
     // ridge on the total g(r): scikit-learn's RidgeCV on this split (docs/validation.md)
     assert!((r2(0) - 0.9369).abs() < 1e-4, "{}", r2(0));
+    let no = dir.path().join("no");
+    let refused: Vec<String> = args("theory", &no);
     fails_with(
-        &[
-            "compare",
-            fixture("dataset-ka2d").to_str().unwrap(),
-            "--predictors",
-            "theory",
-            "--sizes",
-            "120",
-            "--repeats",
-            "1",
-            "--train",
-            "0..120",
-            "--test",
-            "120..150",
-            "--out",
-            dir.path().join("no").to_str().unwrap(),
-        ],
+        &refused.iter().map(String::as_str).collect::<Vec<_>>(),
         "--potential",
     );
-    assert!(!dir.path().join("no").exists());
+    assert!(!no.exists());
 }
 
 /// The report's dispersion is that of the fitted `theory` model's reference structure: the
