@@ -6,7 +6,6 @@
 //! eigenvalues they were binned from: the targets are checked to be exactly those histograms,
 //! so a ceiling is never stated for data it was not measured on.
 
-use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
 use vitrum_io::Dataset;
@@ -104,14 +103,4 @@ pub fn of_dataset(
         target_variance,
         mean_count: noise.mean_count,
     })
-}
-
-/// [`of_dataset`] on the dataset in `dir`, for `vitrum compare`.
-pub fn of_dataset_dir(
-    dir: &std::path::Path,
-    y: ArrayView2<f64>,
-    test: &Range<usize>,
-) -> Result<std::result::Result<NoiseCeiling, String>> {
-    let ds = Dataset::read(dir).with_context(|| format!("reading {}", dir.display()))?;
-    Ok(of_dataset(&ds, y, test))
 }
