@@ -3,6 +3,7 @@
 
 Usage (from the workspace root):
   OPENBLAS_NUM_THREADS=1 python3 benches/peers/sklearn_regress.py bench            # timings
+  OPENBLAS_NUM_THREADS=1 python3 benches/peers/sklearn_regress.py bench ridgecv5   # only those
   OPENBLAS_NUM_THREADS=1 python3 benches/peers/sklearn_regress.py reference-ols    # writes
       fixtures/dataset-ka2d/sklearn/ols/ (LinearRegression on the same split as the other models)
 
@@ -64,15 +65,20 @@ def best_of(f, repeats):
     return min(times)
 
 
-def bench():
+def bench(only=None):
+    """Times every problem, or only those whose name starts with `only` (e.g. "ridgecv5")."""
+    wanted = lambda key: only is None or key.startswith(only)  # noqa: E731
     out = {"sklearn": sklearn.__version__, "numpy": np.__version__,
            "OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS")}
     xt, yt, _, _ = dataset()
     cases = [("ka2d", xt, yt)] + [(f"synthetic-{n}", *synthetic(n)) for n in (1000, 10000)]
     for name, x, y in cases:
         ridge = lambda: RidgeCV(alphas=ALPHAS, cv=KFold(5)).fit(x, y)  # noqa: E731
-        out[f"ridgecv5/{name}"] = best_of(ridge, 3 if x.shape[0] <= 1000 else 1)
-        if name == "ka2d":
+        if wanted("ridgecv5"):
+            out[f"ridgecv5/{name}"] = best_of(ridge, 3 if x.shape[0] <= 1000 else 1)
+        if not wanted("enet"):
+            pass
+        elif name == "ka2d":
             enet = lambda: ElasticNet(alpha=1e-5, l1_ratio=0.5, tol=1e-10, max_iter=200000).fit(x, y)  # noqa: E731
             out[f"enet/{name}"] = best_of(enet, 1)
         else:
@@ -107,4 +113,8 @@ def reference_ols():
 
 
 if __name__ == "__main__":
-    {"bench": bench, "reference-ols": reference_ols}[sys.argv[1] if len(sys.argv) > 1 else "bench"]()
+    command = sys.argv[1] if len(sys.argv) > 1 else "bench"
+    if command == "bench":
+        bench(sys.argv[2] if len(sys.argv) > 2 else None)
+    else:
+        {"reference-ols": reference_ols}[command]()
