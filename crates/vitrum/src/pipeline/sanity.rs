@@ -36,10 +36,61 @@ impl Spread {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Coordination {
     pub pair: String,
-    /// The first local minimum of the mean g_ab(r) after its first local maximum above 1.
+    /// The first local minimum of the mean g_ab(r) after its first local maximum above 1; for a
+    /// pair without a first shell of its own ([`Coordination::own_shell`] false) the shell end
+    /// of [`Coordination::cutoff_from`].
     pub r_min: f64,
     pub n_ab: f64,
     pub n_ba: f64,
+    /// Whether g_ab has a first shell of its own. A pair whose contacts are avoided (KA's B–B,
+    /// the homonuclear pairs of chemically ordered a-SiC) has its first peak at a
+    /// second-neighbour distance; its n_ab then counts the few like neighbours inside the bond
+    /// cutoff of the pair it borrows it from, so that the homonuclear bond fraction exists.
+    #[serde(default = "own_shell_default")]
+    pub own_shell: bool,
+    /// The pair whose shell end a pair without its own serves as its bond cutoff.
+    #[serde(default)]
+    pub cutoff_from: Option<String>,
+    /// The factor (R_a + R_b)/(R_p + R_q) of covalent radii by which a borrowed cutoff was
+    /// scaled from pair p–q to a–b; None when not borrowed or a label is not a listed element.
+    #[serde(default)]
+    pub covalent_scaling: Option<f64>,
+}
+
+/// Single-bond covalent radii in Å (Cordero et al., Dalton Trans. 2008, 2832; C sp³) of the
+/// elements glass studies use; only their ratios are used.
+const COVALENT_RADII: &[(&str, f64)] = &[
+    ("H", 0.31),
+    ("B", 0.84),
+    ("C", 0.76),
+    ("N", 0.71),
+    ("O", 0.66),
+    ("Na", 1.66),
+    ("Mg", 1.41),
+    ("Al", 1.21),
+    ("Si", 1.11),
+    ("P", 1.07),
+    ("S", 1.05),
+    ("Ca", 1.76),
+    ("Ti", 1.60),
+    ("Fe", 1.32),
+    ("Ni", 1.24),
+    ("Cu", 1.32),
+    ("Ge", 1.20),
+    ("Se", 1.20),
+    ("Zr", 1.75),
+    ("Pd", 1.39),
+];
+
+/// R_a + R_b of a pair label "A-B", when both are listed elements.
+fn radius_sum(pair: &str) -> Option<f64> {
+    let radius = |e: &str| COVALENT_RADII.iter().find(|(l, _)| *l == e).map(|p| p.1);
+    let (a, b) = pair.split_once('-')?;
+    Some(radius(a)? + radius(b)?)
+}
+
+fn own_shell_default() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -63,6 +114,10 @@ pub struct Sanity {
     pub coordination: Vec<Coordination>,
     /// Σ_a x_a n_aa / Σ_ab x_a n_ab: the fraction of first-shell bonds joining like species.
     pub homonuclear_bond_fraction: Option<f64>,
+    /// Σ_a x_a²: the homonuclear bond fraction of a chemically random alloy with these mole
+    /// fractions (equal bond lengths), the scale against which chemical order is read.
+    #[serde(default)]
+    pub random_homonuclear_fraction: Option<f64>,
     pub modes: Option<Modes>,
     /// From the structures, when the dataset keeps them.
     #[serde(default)]
@@ -115,14 +170,17 @@ pub fn assess(ds: &Dataset, eigenvalues: Option<&Array2<f64>>) -> Sanity {
         length_unit: m.units.length_unit().to_string(),
         coordination,
         homonuclear_bond_fraction,
+        random_homonuclear_fraction: homonuclear_bond_fraction
+            .and(m.fractions())
+            .map(|x| x.iter().map(|v| v * v).sum()),
         modes: eigenvalues.and_then(|e| modes(e, m.dim, m.units)),
         local_order,
     }
 }
 
 /// Local order of the first samples' structures, with bonds at each pair's first-shell r_min
-/// (a pair without one — no first peak above 1, as KA's B–B — gets the largest r_min of the
-/// others). None when the dataset keeps no structures or a structure does not read.
+/// (a pair without one — KA's B–B — at the r_min it borrows, see [`Coordination::own_shell`];
+/// a pair missing from the list at the largest r_min). None when the dataset keeps no structures or a structure does not read.
 fn local_order(ds: &Dataset, coordination: &[Coordination]) -> Option<LocalOrder> {
     let dim = vitrum_io::Dim::from_usize(ds.manifest.dim)?;
     let n = ds.n_samples().min(LOCAL_ORDER_SAMPLES);
@@ -233,50 +291,108 @@ fn coordination(ds: &Dataset, rho: f64) -> Vec<Coordination> {
     let Some(dim) = vitrum_io::Dim::from_usize(ds.manifest.dim) else {
         return Vec::new();
     };
-    let shells = vitrum_descriptors::shell_volumes(&grid.edges, dim);
+    let shells_volume = vitrum_descriptors::shell_volumes(&grid.edges, dim);
     let Some(mean) = block.data.mean_axis(Axis(0)) else {
         return Vec::new();
     };
-    // a first-shell peak farther than 1.5 × the nearest pair's first peak is a second
-    // neighbour (KA's B–B at 1.6 σ against A–B at 0.9 σ; ordered SiC's Si–Si at 3.08 Å against
-    // Si–C at 1.89 Å, while a homonuclear Si–Si bond at 2.35 Å stays)
     let pairs = vitrum_descriptors::species_pairs(x.len());
-    let mut nearest_peaks: Vec<usize> = (0..pairs.len())
-        .filter(|c| (c + 1) * n_r <= mean.len())
-        .filter_map(|c| {
-            let g = mean.slice(vitrum_regress::ndarray::s![c * n_r..(c + 1) * n_r]);
-            first_shell(&g.to_vec()).map(|(peak, _)| peak)
-        })
-        .collect();
-    nearest_peaks.sort_unstable();
+    let n_pairs = pairs.len().min(mean.len() / n_r.max(1));
+    let partial = |c: usize| {
+        mean.slice(vitrum_regress::ndarray::s![c * n_r..(c + 1) * n_r])
+            .to_vec()
+    };
+    let label = |c: usize, (a, b): (usize, usize)| {
+        block
+            .entry
+            .channels
+            .get(c)
+            .cloned()
+            .unwrap_or_else(|| format!("{a}-{b}"))
+    };
+    let shells: Vec<Option<(usize, usize)>> =
+        (0..n_pairs).map(|c| first_shell(&partial(c))).collect();
+    let cutoffs = bond_cutoffs(&pairs[..n_pairs], &shells);
     let mut out = Vec::new();
-    for (c, (a, b)) in pairs.into_iter().enumerate() {
-        if (c + 1) * n_r > mean.len() {
-            break;
-        }
-        let g = mean.slice(vitrum_regress::ndarray::s![c * n_r..(c + 1) * n_r]);
-        let Some((peak, min)) = first_shell(&g.to_vec()) else {
+    for (c, cutoff) in cutoffs.into_iter().enumerate() {
+        let (a, b) = pairs[c];
+        let Some(BondCutoff { end, from }) = cutoff else {
             continue;
         };
-        if !nearest_peaks.is_empty() && peak > 3 * nearest_peaks[0] / 2 {
-            // a pair whose contacts are avoided (KA's B–B) has its first peak at a
-            // second-neighbour distance: no first shell
-            continue;
-        }
-        let integral: f64 = (0..=min).map(|k| g[k] * shells[k]).sum::<f64>() * rho;
+        // a borrowed cutoff scales with the bond lengths' covalent radii where the labels are
+        // elements (Si–Si bonds at 2.35 Å lie beyond Si–C's 2.175 Å cutoff, inside 2.58 Å)
+        let scale = from
+            .and_then(|k| Some(radius_sum(&label(c, (a, b)))? / radius_sum(&label(k, pairs[k]))?));
+        let r_cut = grid.edges[end + 1] * scale.unwrap_or(1.0);
+        // the bins wholly inside r_cut
+        let inside = grid.edges[1..].iter().take_while(|&&e| e <= r_cut).count();
+        let g = partial(c);
+        let integral: f64 = (0..inside).map(|k| g[k] * shells_volume[k]).sum::<f64>() * rho;
         out.push(Coordination {
-            pair: block
-                .entry
-                .channels
-                .get(c)
-                .cloned()
-                .unwrap_or_else(|| format!("{a}-{b}")),
-            r_min: grid.edges[min + 1],
+            pair: label(c, (a, b)),
+            r_min: if inside > 0 {
+                grid.edges[inside]
+            } else {
+                r_cut
+            },
             n_ab: x[b] * integral,
             n_ba: x[a] * integral,
+            own_shell: from.is_none(),
+            cutoff_from: from.map(|k| label(k, pairs[k])),
+            covalent_scaling: scale,
         });
     }
     out
+}
+
+/// A pair's bond cutoff: the last bin of a first shell, and the pair it comes from when not its
+/// own.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct BondCutoff {
+    end: usize,
+    from: Option<usize>,
+}
+
+/// Bond cutoffs of species pairs from their first shells (peak bin, last bin). A pair's first
+/// peak farther than 1.5 × the nearest first peak among the pairs sharing a species with it is
+/// a second neighbour — its contacts are avoided (KA's B–B at 1.6 σ against A–B at 0.9 σ;
+/// ordered SiC's Si–Si at 3.08 Å against Si–C at 1.89 Å) — and it borrows the shell end of
+/// the nearest such pair that has a shell of its own; a homonuclear bond keeps its own (Si–Si
+/// at 2.35 Å beside Si–C at 1.89 Å, even when C–C bonds at 1.5 Å exist). None when no pair
+/// it could borrow from has a shell.
+fn bond_cutoffs(
+    pairs: &[(usize, usize)],
+    shells: &[Option<(usize, usize)>],
+) -> Vec<Option<BondCutoff>> {
+    let related = |c: usize| {
+        let (a, b) = pairs[c];
+        (0..pairs.len()).filter(move |&k| {
+            let (p, q) = pairs[k];
+            p == a || p == b || q == a || q == b
+        })
+    };
+    let own: Vec<bool> = (0..pairs.len())
+        .map(|c| {
+            let nearest = related(c)
+                .filter_map(|k| shells[k].map(|(peak, _)| peak))
+                .min();
+            match (shells[c], nearest) {
+                (Some((peak, _)), Some(near)) => 2 * peak <= 3 * near,
+                _ => false,
+            }
+        })
+        .collect();
+    (0..pairs.len())
+        .map(|c| {
+            if own[c] {
+                return shells[c].map(|(_, end)| BondCutoff { end, from: None });
+            }
+            related(c)
+                .filter(|&k| own[k])
+                .filter_map(|k| shells[k].map(|(peak, end)| (peak, end, k)))
+                .min()
+                .map(|(_, end, k)| BondCutoff { end, from: Some(k) })
+        })
+        .collect()
 }
 
 /// A first-shell peak must reach this fraction of the curve's highest, so that a noise bump of
@@ -402,7 +518,24 @@ pub fn lines(s: &Sanity) -> Vec<String> {
     }
     for c in &s.coordination {
         let (a, b) = c.pair.split_once('-').unwrap_or((&c.pair, &c.pair));
-        out.push(if a == b {
+        out.push(if !c.own_shell {
+            let from = c.cutoff_from.as_deref().unwrap_or("another pair");
+            let within = match c.covalent_scaling {
+                Some(f) => format!("{from}'s bond cutoff × {f:.3} (covalent radii)"),
+                None => format!("{from}'s bond cutoff"),
+            };
+            if a == b {
+                format!(
+                    "no first shell {} (contacts avoided); within {within}, r < {:.3} {u}: n({a}←{b}) = {:.3}",
+                    c.pair, c.r_min, c.n_ab
+                )
+            } else {
+                format!(
+                    "no first shell {} (contacts avoided); within {within}, r < {:.3} {u}: n({a}←{b}) = {:.3}, n({b}←{a}) = {:.3}",
+                    c.pair, c.r_min, c.n_ab, c.n_ba
+                )
+            }
+        } else if a == b {
             format!(
                 "first shell {}: r < {:.3} {u}; n({a}←{b}) = {:.2}",
                 c.pair, c.r_min, c.n_ab
@@ -415,10 +548,14 @@ pub fn lines(s: &Sanity) -> Vec<String> {
         });
     }
     if let Some(h) = s.homonuclear_bond_fraction {
-        out.push(format!(
-            "homonuclear bond fraction {:.3} (chemically random: Σ x_a²; ordered: 0)",
-            h
-        ));
+        out.push(match s.random_homonuclear_fraction {
+            Some(r) => format!(
+                "homonuclear bond fraction {h:.3} (chemically random: Σ x_a² = {r:.3}; ordered: 0)"
+            ),
+            None => {
+                format!("homonuclear bond fraction {h:.3} (chemically random: Σ x_a²; ordered: 0)")
+            }
+        });
     }
     if let Some(l) = &s.local_order {
         out.push(format!(
@@ -495,6 +632,32 @@ mod shell_tests {
             g[k] = 1.2;
         }
         g
+    }
+
+    /// Bins of 0.025 Å: C–C, C–Si, Si–Si as species pairs (0,0), (0,1), (1,1).
+    #[test]
+    fn avoided_contacts_borrow_the_bond_cutoff_and_homonuclear_bonds_keep_their_own() {
+        use super::{BondCutoff, bond_cutoffs};
+        let pairs = [(0, 0), (0, 1), (1, 1)];
+        let own = |end| Some(BondCutoff { end, from: None });
+        let borrowed = |end, k| Some(BondCutoff { end, from: Some(k) });
+        // chemically ordered (Vashishta a-SiC): both like pairs peak at 3.08 Å, Si–C at 1.89 Å
+        let ordered = [Some((123, 140)), Some((75, 86)), Some((123, 140))];
+        assert_eq!(
+            bond_cutoffs(&pairs, &ordered),
+            [borrowed(86, 1), own(86), borrowed(86, 1)]
+        );
+        // C–C bonds at 1.5 Å and Si–Si bonds at 2.35 Å: every pair its own shell
+        let mixed = [Some((60, 70)), Some((75, 86)), Some((94, 104))];
+        assert_eq!(bond_cutoffs(&pairs, &mixed), [own(70), own(86), own(104)]);
+        // no shell anywhere near: nothing to borrow
+        assert_eq!(bond_cutoffs(&pairs[..1], &[None]), [None]);
+        // a borrowed Si–C cutoff of 2.175 Å becomes 2.58 Å for Si–Si (c-Si's bond: 2.35 Å) and
+        // 1.77 Å for C–C (diamond's: 1.54 Å); labels that are not elements are not scaled
+        let f = |p| super::radius_sum(p).unwrap() / super::radius_sum("C-Si").unwrap();
+        assert!((2.175 * f("Si-Si") - 2.582).abs() < 1e-3);
+        assert!((2.175 * f("C-C") - 1.768).abs() < 1e-3);
+        assert_eq!(super::radius_sum("1-2"), None);
     }
 
     #[test]
