@@ -172,6 +172,7 @@ pub const PRESETS: &[(&str, &str)] = &[
     ("ka2d", include_str!("../presets/ka2d.toml")),
     ("yukawa", include_str!("../presets/yukawa.toml")),
     ("sw-si", include_str!("../presets/sw-si.toml")),
+    ("sw-2d", include_str!("../presets/sw-2d.toml")),
     ("tersoff-sic", include_str!("../presets/tersoff-sic.toml")),
     (
         "vashishta-sic",

@@ -186,6 +186,16 @@ pub fn run(args: &CompareArgs, quiet: bool) -> Result<()> {
             );
         }
         match (&results.noise_ceiling, &results.noise_ceiling_note) {
+            (Some(c), _) if !c.exceeded_by.is_empty() => eprintln!(
+                "{:>16}: estimate {:.4} not valid for these spectra: {} reached more",
+                "noise ceiling",
+                c.r2_variance_weighted,
+                c.exceeded_by
+                    .iter()
+                    .map(|(p, r)| format!("{p} ({r:.4})"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
             (Some(c), _) => eprintln!(
                 "{:>16}: R² (var.-weighted) {:.4}, uniform {:.4} (finite-size sampling noise of the held-out VDOS)",
                 "noise ceiling", c.r2_variance_weighted, c.r2_uniform

@@ -70,7 +70,7 @@ Examples:
   vitrum dataset merge shard-0 shard-1 --out ka2d-merged
   vitrum generate --system ka3d --samples 2 --n 4000 --backend lammps --mpi 2 --out ka3d-big")]
 pub struct GenerateArgs {
-    /// Protocol preset (ka3d, ka2d, yukawa, sw-si; LAMMPS backend only: vashishta-sic,
+    /// Protocol preset (ka3d, ka2d, yukawa, sw-si, sw-2d; LAMMPS backend only: vashishta-sic,
     /// tersoff-sic, eam-cuzral, cu-zr-al, amorphous-carbon-2d) or a protocol file (*.toml).
     #[arg(long)]
     pub system: String,

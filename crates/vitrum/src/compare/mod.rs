@@ -396,7 +396,21 @@ pub fn run_with_extras(
     }
     match dataset {
         Some(ds) => match ceiling::of_dataset(ds, y, &settings.test) {
-            Ok(c) => results.noise_ceiling = Some(c),
+            Ok(mut c) => {
+                c.exceeded_by = results
+                    .predictors
+                    .iter()
+                    .filter_map(|p| {
+                        let best = p
+                            .summary
+                            .iter()
+                            .filter_map(|s| s.r2_variance_weighted.as_ref().map(|r| r.mean))
+                            .fold(f64::NEG_INFINITY, f64::max);
+                        (best > c.r2_variance_weighted).then(|| (p.predictor.clone(), best))
+                    })
+                    .collect();
+                results.noise_ceiling = Some(c)
+            }
             Err(why) => results.noise_ceiling_note = Some(why),
         },
         None => {

@@ -45,9 +45,11 @@ fn figure(results: &CompareResults) -> DataEfficiencyFigure {
         curves,
         score_label: "held-out R² (variance-weighted)".into(),
         y_floor: -0.5,
+        // a ceiling a model has passed is not drawn (the section says why)
         ceiling: results
             .noise_ceiling
             .as_ref()
+            .filter(|c| c.exceeded_by.is_empty())
             .map(|c| c.r2_variance_weighted),
     }
 }
@@ -137,23 +139,42 @@ pub fn blocks(results: &CompareResults, figure_png: &str, figure_svg: &str) -> V
         rows,
     ));
     b.push(Block::Heading(2, "Noise ceiling".into()));
-    b.push(Block::Paragraph(
-        match (&results.noise_ceiling, &results.noise_ceiling_note) {
-            (Some(c), _) => format!(
-                "The held-out targets allow at most R² = {:.4} (variance-weighted) and {:.4} \
-             (uniform): the rest of their variance is the finite-size sampling noise of a \
-             binned spectrum, which no model of the structure can predict (dashed line in the \
-             figure). Method: {}.",
-                c.r2_variance_weighted, c.r2_uniform, c.method
-            ),
-            (None, Some(why)) => format!("Not estimated: {why}."),
-            (None, None) => "Not estimated.".into(),
-        },
-    ));
+    b.push(Block::Paragraph(ceiling_paragraph(
+        results.noise_ceiling.as_ref(),
+        results.noise_ceiling_note.as_deref(),
+    )));
     if let Some(st) = &results.stability {
         b.extend(stability_blocks(st));
     }
     b
+}
+
+/// The noise-ceiling section's text: the ceiling, or why there is none — including an estimate
+/// a model has already passed, which is not stated as a ceiling.
+fn ceiling_paragraph(ceiling: Option<&super::ceiling::NoiseCeiling>, note: Option<&str>) -> String {
+    match (ceiling, note) {
+        (Some(c), _) if !c.exceeded_by.is_empty() => format!(
+            "Not valid for these spectra: the estimate, R² = {:.4} (variance-weighted), lies \
+             below what {} already reached held out, so it took part of the predictable \
+             spectral variance for noise; read the ceiling as unknown. Method: {}.",
+            c.r2_variance_weighted,
+            c.exceeded_by
+                .iter()
+                .map(|(p, r)| format!("{p} ({r:.4})"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            c.method
+        ),
+        (Some(c), _) => format!(
+            "The held-out targets allow at most R² = {:.4} (variance-weighted) and {:.4} \
+             (uniform): the rest of their variance is the finite-size sampling noise of a \
+             binned spectrum, which no model of the structure can predict (dashed line in the \
+             figure). Method: {}.",
+            c.r2_variance_weighted, c.r2_uniform, c.method
+        ),
+        (None, Some(why)) => format!("Not estimated: {why}."),
+        (None, None) => "Not estimated.".into(),
+    }
 }
 
 /// The stability-selection section: the frequency map and the band × shell table.
@@ -261,4 +282,31 @@ pub fn write(
         html,
         figure_png: png,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ceiling_paragraph;
+    use crate::compare::ceiling::NoiseCeiling;
+
+    #[test]
+    fn a_ceiling_a_model_has_passed_is_not_stated_as_one() {
+        let mut c = NoiseCeiling {
+            method: "m".into(),
+            r2_variance_weighted: 0.7886,
+            r2_uniform: 0.5,
+            noise_variance: vec![],
+            target_variance: vec![],
+            mean_count: vec![],
+            exceeded_by: vec![],
+        };
+        assert!(ceiling_paragraph(Some(&c), None).contains("allow at most R² = 0.7886"));
+        c.exceeded_by = vec![("kernel-ridge".into(), 0.8155)];
+        let text = ceiling_paragraph(Some(&c), None);
+        assert!(
+            text.starts_with("Not valid") && text.contains("kernel-ridge (0.8155)"),
+            "{text}"
+        );
+        assert_eq!(ceiling_paragraph(None, Some("why")), "Not estimated: why.");
+    }
 }

@@ -341,9 +341,16 @@ fn compare_summary(c: &crate::compare::CompareResults) -> Vec<Block> {
         .collect();
     rows.push(vec![
         "noise ceiling".into(),
-        c.noise_ceiling
-            .as_ref()
-            .map_or("–".into(), |n| format!("{:.4}", n.r2_variance_weighted)),
+        c.noise_ceiling.as_ref().map_or("–".into(), |n| {
+            if n.exceeded_by.is_empty() {
+                format!("{:.4}", n.r2_variance_weighted)
+            } else {
+                format!(
+                    "{:.4} (not valid: a model is above it)",
+                    n.r2_variance_weighted
+                )
+            }
+        }),
         "–".into(),
         "–".into(),
     ]);
