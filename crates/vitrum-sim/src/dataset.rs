@@ -279,6 +279,13 @@ pub fn generate_shard(
     }
     // the potential is parsed once for the whole run (a varied protocol never changes it)
     let model = protocol_model(&settings.protocol)?;
+    // every sample's density is checked against the potential before any work starts, not
+    // when its turn comes (a varied density can leave the cell too small for the cutoff)
+    for &i in &todo {
+        sampler
+            .check(&settings.sample_protocol(i).0, model.as_ref())
+            .map_err(|e| dataset_err(dir, format!("sample {i:04}: {e}")))?;
+    }
     let done: Vec<Result<(usize, u32)>> = todo
         .par_iter()
         .map(|&i| {

@@ -40,6 +40,13 @@ pub struct Sample {
 pub trait Sampler: Send + Sync {
     fn name(&self) -> &'static str;
 
+    /// What can be checked of one sample's protocol before any sample is made (a dataset checks
+    /// every sample first, so a varied density that cannot work fails at once, not after the
+    /// others ran). Nothing by default.
+    fn check(&self, _protocol: &Protocol, _model: Option<&Model>) -> Result<()> {
+        Ok(())
+    }
+
     /// One attempt with exactly this seed, with the protocol's model already loaded (None when
     /// the potential exists only as LAMMPS commands).
     fn sample_model(&self, protocol: &Protocol, model: Option<&Model>, seed: u64)
@@ -125,8 +132,27 @@ fn native_refuses(protocol: &Protocol, what: &str) -> SimError {
 /// Checks the density against the pair potential: with d_a the distance at which the like-pair
 /// energy reaches 10 k_B T_melt (a soft contact diameter), the packing fraction
 /// η = ρ Σ_a x_a v_d (d_a/2)^d must stay below close packing (0.7405 in 3D, 0.9069 in 2D);
-/// beyond, no arrangement avoids pair energies of many k_B T and the melt explodes.
+/// beyond, no arrangement avoids pair energies of many k_B T and the melt explodes. And for any
+/// potential, the cubic (square) cell must be wider than twice the interaction range plus the
+/// Verlet skin (the minimum-image convention the force field relies on).
 pub fn check_density(protocol: &Protocol, model: &Model) -> Result<()> {
+    if protocol.vacuum.is_none() {
+        let d = protocol.dim as i32;
+        let half = 0.5 * (protocol.n as f64 / protocol.density).powf(1.0 / d as f64);
+        let range = model.interaction.cutoff() + protocol.skin;
+        if range > half {
+            let n_min = (protocol.density * (2.0 * range).powi(d)).ceil();
+            return Err(SimError::ImpossibleDensity {
+                density: protocol.density,
+                reason: format!(
+                    "the cell (half width {half:.4}) is too small for the interaction range plus \
+                     skin ({range:.4}) at N = {}; use N ≥ {n_min}, a lower density or a smaller \
+                     skin",
+                    protocol.n
+                ),
+            });
+        }
+    }
     let Some(pair) = model.interaction.as_pair() else {
         return Ok(());
     };
@@ -343,6 +369,10 @@ pub fn finish(
 impl Sampler for NativeSampler {
     fn name(&self) -> &'static str {
         "native"
+    }
+
+    fn check(&self, protocol: &Protocol, model: Option<&Model>) -> Result<()> {
+        model.map_or(Ok(()), |m| check_density(protocol, m))
     }
 
     fn sample_model(

@@ -107,6 +107,29 @@ fn a_directory_made_with_another_protocol_is_refused() {
     assert!(e.to_string().contains("never rewritten"), "{e}");
 }
 
+/// A varied density that leaves the cell too small for the cutoff (examples/yukawa.toml did,
+/// failing after a minute of work) is refused before any sample is made, naming the sample and
+/// the N that would fit.
+#[test]
+fn a_density_the_cell_cannot_hold_fails_before_any_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = settings(6);
+    // KA 2D: cutoff 2.5 σ + skin 0.3; N = 128 at ρ = 1.3 gives a half width of 4.96 σ — fine;
+    // N = 20 at ρ ≥ 0.64 does not fit (half width < 2.8 σ)
+    s.protocol.n = 20;
+    s.vary = Vary::parse_list("density=0.5..1.3").unwrap();
+    let e = generate(dir.path(), &s, &NativeSampler, &|_| {}).unwrap_err();
+    let text = e.to_string();
+    assert!(
+        text.contains("too small") && text.contains("use N ≥"),
+        "{text}"
+    );
+    let samples = std::fs::read_dir(dir.path().join("samples"))
+        .unwrap()
+        .count();
+    assert_eq!(samples, 0, "no sample may be written before the check");
+}
+
 #[test]
 fn vary_specs_parse_and_reject_nonsense() {
     let v = Vary::parse_list("density=1.1..1.35,quench=300..30000:log").unwrap();

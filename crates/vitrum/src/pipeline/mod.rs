@@ -316,15 +316,16 @@ pub fn run(study: &Study, out: &Path, quiet: bool) -> Result<(Outcome, Artifacts
         quiet,
     );
     // backends that borrow α fit after the ones they borrow from; the table keeps study order
+    let alpha_sources = study.alpha_sources()?;
     let mut order: Vec<usize> = (0..backends.len()).collect();
-    order.sort_by_key(|&i| study.fit.alpha_from.contains_key(backends[i].name()));
+    order.sort_by_key(|&i| alpha_sources.contains_key(backends[i].name()));
     let mut slots: Vec<Option<BackendResult>> = vec![None; backends.len()];
     let mut models: Vec<(String, Box<dyn Predictor>, Array2<f64>)> = Vec::new();
     let base = fitting::fit_options(&study.fit)?;
     for i in order {
         let backend = backends[i];
         bar.set_message(backend.name());
-        let borrowed = study.fit.alpha_from.get(backend.name()).map(|src| {
+        let borrowed = alpha_sources.get(backend.name()).map(|src| {
             models
                 .iter()
                 .find(|(n, _, _)| n == src)

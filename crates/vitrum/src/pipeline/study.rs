@@ -218,6 +218,11 @@ pub struct FitSpec {
     /// for solvers too slow to cross-validate, which are then fitted once.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub alpha_from: BTreeMap<String, String>,
+    /// Run every backend's own cross-validation, the slow solvers' too. By default
+    /// ([`DEFAULT_ALPHA_FROM`]) a slow solver takes α (and ρ) from the native backend of the same
+    /// objective when the study fits both and `alpha_from` does not say otherwise.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub cv_every_backend: bool,
     /// Standardise features after centring.
     #[serde(default)]
     pub standardize: bool,
@@ -235,6 +240,19 @@ pub struct FitSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub potential: Option<String>,
 }
+
+/// Slow solvers and the native backend of the same objective whose cross-validated α they take
+/// unless the study sets `cv_every_backend` (issue 12: a comparison must not stall on one slow
+/// solver; the reference study with every backend's own 5-fold CV over 17 α ran for more than
+/// 44 minutes, nearly all of it in smartcore's interior-point lasso and elastic net). α means
+/// the same for every backend of one objective (each is tested against scikit-learn).
+pub const DEFAULT_ALPHA_FROM: &[(&str, &str)] = &[
+    ("linfa-lasso", "native-lasso"),
+    ("linfa-elasticnet", "native-elasticnet"),
+    ("smartcore-ridge", "native-ridge"),
+    ("smartcore-lasso", "native-lasso"),
+    ("smartcore-elasticnet", "native-elasticnet"),
+];
 
 fn default_backends() -> Vec<String> {
     vec!["all".into()]
@@ -264,6 +282,7 @@ impl Default for FitSpec {
             iterative_alphas: None,
             l1_ratios: default_l1_ratios(),
             alpha_from: BTreeMap::new(),
+            cv_every_backend: false,
             standardize: false,
             pca: None,
             tol: default_tol(),
@@ -434,7 +453,8 @@ impl Study {
             bail!("[fit] tol = {}: must be positive", f.tol);
         }
         let backends = self.backends()?;
-        for (target, source) in &f.alpha_from {
+        let sources = self.alpha_sources()?;
+        for (target, source) in &sources {
             // an entry for a backend the study does not fit is moot (`vitrum demo --backends`
             // keeps the demo's table), but its names must exist
             vitrum_regress::backend::by_name(target)?;
@@ -458,7 +478,7 @@ impl Study {
                     s.kind()
                 );
             }
-            if f.alpha_from.contains_key(source) {
+            if sources.contains_key(source) {
                 bail!(
                     "[fit.alpha_from] {source} takes its own α from another backend; chains are not allowed"
                 );
@@ -576,6 +596,24 @@ impl Study {
     }
 
     /// Every name the study fits: linear backends, then other estimators.
+    /// Which backend takes α from which: `[fit.alpha_from]`, plus [`DEFAULT_ALPHA_FROM`]'s
+    /// entries for the slow solvers it does not name when the study fits both sides and does
+    /// not ask for `cv_every_backend`.
+    pub fn alpha_sources(&self) -> Result<BTreeMap<String, String>> {
+        let mut sources = self.fit.alpha_from.clone();
+        if !self.fit.cv_every_backend {
+            let fitted: Vec<&str> = self.backends()?.iter().map(|b| b.name()).collect();
+            for (target, source) in DEFAULT_ALPHA_FROM {
+                if fitted.contains(target) && fitted.contains(source) {
+                    sources
+                        .entry(target.to_string())
+                        .or_insert_with(|| source.to_string());
+                }
+            }
+        }
+        Ok(sources)
+    }
+
     pub fn fitted_names(&self) -> Result<Vec<String>> {
         let mut names: Vec<String> = self
             .backends()?
@@ -662,6 +700,33 @@ mod tests {
             e("name = \"x\"\n[data]\nsystem = \"ka2d\"\nsamples = 4\n[data.protocol]\nmelt = 3\n")
                 .contains("not a protocol field")
         );
+    }
+
+    /// Slow solvers borrow α from the native backend of their objective by default, only when
+    /// the study fits it, never over an explicit entry, and not with `cv_every_backend`.
+    #[test]
+    fn slow_solvers_take_alpha_from_the_native_backend_by_default() {
+        let study = |fit: &str| {
+            Study::from_toml(&format!(
+                "name = \"x\"\n[data]\ndataset = \"d\"\n[fit]\n{fit}"
+            ))
+            .unwrap()
+            .alpha_sources()
+            .unwrap()
+        };
+        let pairs =
+            |m: BTreeMap<String, String>| -> Vec<(String, String)> { m.into_iter().collect() };
+        let some = "backends = [\"native-lasso\", \"smartcore-lasso\", \"smartcore-ridge\"]\n";
+        assert_eq!(
+            pairs(study(some)),
+            [("smartcore-lasso".to_string(), "native-lasso".to_string())]
+        );
+        assert!(study(&format!("{some}cv_every_backend = true\n")).is_empty());
+        // "all": every slow solver borrows
+        assert_eq!(study("").len(), DEFAULT_ALPHA_FROM.len());
+        // an explicit entry stays
+        let explicit = "backends = [\"native-ridge\", \"native-lasso\", \"smartcore-ridge\", \"smartcore-lasso\"]\n[fit.alpha_from]\n\"smartcore-lasso\" = \"native-lasso\"\n";
+        assert_eq!(study(explicit).len(), 2);
     }
 
     #[test]
