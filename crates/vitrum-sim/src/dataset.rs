@@ -252,6 +252,14 @@ pub fn generate_shard(
     if shard.count == 0 || shard.index >= shard.count {
         return Err(SimError::Shard(format!("shard {shard}: need 0 ≤ I < N")));
     }
+    // every sample's protocol is checked against the potential before anything is written, not
+    // when its turn comes (a varied density can leave the cell too small for the cutoff)
+    let model = protocol_model(&settings.protocol)?;
+    for i in shard.indices(settings.samples) {
+        sampler
+            .check(&settings.sample_protocol(i).0, model.as_ref())
+            .map_err(|e| dataset_err(dir, format!("sample {i:04}: {e}")))?;
+    }
     let sdir = dir.join(SAMPLES);
     std::fs::create_dir_all(&sdir).map_err(|e| SimError::os(&sdir, e))?;
     let mut report = GenerateReport::default();
@@ -276,15 +284,6 @@ pub fn generate_shard(
         } else {
             todo.push(i);
         }
-    }
-    // the potential is parsed once for the whole run (a varied protocol never changes it)
-    let model = protocol_model(&settings.protocol)?;
-    // every sample's density is checked against the potential before any work starts, not
-    // when its turn comes (a varied density can leave the cell too small for the cutoff)
-    for &i in &todo {
-        sampler
-            .check(&settings.sample_protocol(i).0, model.as_ref())
-            .map_err(|e| dataset_err(dir, format!("sample {i:04}: {e}")))?;
     }
     let done: Vec<Result<(usize, u32)>> = todo
         .par_iter()

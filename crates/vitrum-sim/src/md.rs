@@ -134,7 +134,12 @@ impl Nvt {
     fn thermostat_half(&self, s: &mut State, t_target: f64) {
         let u = self.units;
         let g = s.dof();
-        let tf2 = 1.0 / (self.t_damp * self.t_damp);
+        // LAMMPS: eta_mass = tdof · boltz · T / t_freq² with t_freq = 1/Tdamp, i.e. × Tdamp².
+        // (Until Dec 2026 this was ÷ Tdamp²: chain masses 1/Tdamp⁴ too heavy — 16× in lj units
+        // at Tdamp = 0.5 τ, 10⁴× in metal units at 0.1 ps, where the thermostat then did almost
+        // nothing and a SW silicon crystal heated to 3000 K settled near 1500 K and never
+        // melted.)
+        let tf2 = self.t_damp * self.t_damp;
         let kt = u.boltz * t_target;
         let mut mass = [kt * tf2; CHAIN];
         mass[0] = g * kt * tf2;

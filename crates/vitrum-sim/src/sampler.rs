@@ -146,8 +146,8 @@ pub fn check_density(protocol: &Protocol, model: &Model) -> Result<()> {
                 density: protocol.density,
                 reason: format!(
                     "the cell (half width {half:.4}) is too small for the interaction range plus \
-                     skin ({range:.4}) at N = {}; use N ≥ {n_min}, a lower density or a smaller \
-                     skin",
+                     skin ({range:.4}) at N = {}; use more particles (N ≥ {n_min}), a lower density \
+                     or a smaller skin",
                     protocol.n
                 ),
             });

@@ -193,3 +193,56 @@ fn the_2d_stillinger_weber_preset_makes_a_threefold_network() {
         .mean_coordination();
     assert!((2.8..3.3).contains(&z), "mean coordination {z}");
 }
+
+#[test]
+fn the_thermostat_holds_the_target_temperature_in_metal_and_lj_units() {
+    // Nosé–Hoover chain masses Q = g k_B T τ² (LAMMPS); with 1/τ² (the bug until Dec 2026) a SW
+    // silicon crystal at a 3000 K target settled near 1500 K and never melted. Mean temperature
+    // over the second half of 4000 steps (20–40 Tdamp): within 10 % of the target (a 64-atom
+    // system's temperature fluctuates by √(2/3N) ≈ 10 % per sample; the mean over 2000 steps
+    // much less), and the crystal melts (mean square displacement ≫ the ~0.1 Å² of vibration).
+    use vitrum_sim::forces::force_field;
+    use vitrum_sim::init::initial_configuration;
+    use vitrum_sim::md::{MdUnits, Nvt, State};
+    use vitrum_sim::rng::Rng;
+    use vitrum_sim::sampler::load_model;
+    for (preset, n, t) in [("sw-si", 64, 3000.0), ("ka3d", 256, 2.0)] {
+        let p = Protocol {
+            n,
+            ..Protocol::preset(preset).unwrap()
+        };
+        let model = load_model(&p).unwrap();
+        let mut rng = Rng::new(7);
+        let config = initial_configuration(&p, &model.labels, &model.masses, &mut rng).unwrap();
+        let u = MdUnits::of(model.units);
+        let mut ff = force_field(&model, &config, p.skin).unwrap();
+        let mut s = State::new(config.positions.clone(), config.masses().unwrap(), 3);
+        s.energy = ff.compute(&s.x, &mut s.f).unwrap();
+        s.thermalise(t, u, &mut rng);
+        let nvt = Nvt {
+            dt: p.dt,
+            t_damp: p.t_damp,
+            units: u,
+        };
+        nvt.run(&mut s, ff.as_mut(), 2000, t, t, "melt").unwrap();
+        let mut mean = 0.0;
+        for _ in 0..100 {
+            nvt.run(&mut s, ff.as_mut(), 20, t, t, "melt").unwrap();
+            mean += s.temperature(u) / 100.0;
+        }
+        assert!(
+            (mean / t - 1.0).abs() < 0.1,
+            "{preset}: mean T {mean} for {t}"
+        );
+        let msd: f64 =
+            s.x.iter()
+                .zip(&config.positions)
+                .map(|(a, b)| (0..3).map(|k| (a[k] - b[k]).powi(2)).sum::<f64>())
+                .sum::<f64>()
+                / n as f64;
+        assert!(
+            msd > 1.0,
+            "{preset}: mean square displacement {msd}: not melted"
+        );
+    }
+}
