@@ -190,11 +190,7 @@ pub fn run(args: &CompareArgs, quiet: bool) -> Result<()> {
                 "{:>16}: estimate {:.4} not valid for these spectra: {} reached more",
                 "noise ceiling",
                 c.r2_variance_weighted,
-                c.exceeded_by
-                    .iter()
-                    .map(|(p, r)| format!("{p} ({r:.4})"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                c.exceeded_by_text()
             ),
             (Some(c), _) => eprintln!(
                 "{:>16}: R² (var.-weighted) {:.4}, uniform {:.4} (finite-size sampling noise of the held-out VDOS)",

@@ -35,6 +35,18 @@ pub struct NoiseCeiling {
     pub exceeded_by: Vec<(String, f64)>,
 }
 
+impl NoiseCeiling {
+    /// The predictors above the estimate with their R², "kernel-ridge (0.8155), …", for the
+    /// messages that refuse to state it as a ceiling.
+    pub fn exceeded_by_text(&self) -> String {
+        self.exceeded_by
+            .iter()
+            .map(|(p, r)| format!("{p} ({r:.4})"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
 /// The method, as results.json and the report state it.
 pub fn method() -> String {
     format!(

@@ -158,11 +158,7 @@ fn ceiling_paragraph(ceiling: Option<&super::ceiling::NoiseCeiling>, note: Optio
              below what {} already reached held out, so it took part of the predictable \
              spectral variance for noise; read the ceiling as unknown. Method: {}.",
             c.r2_variance_weighted,
-            c.exceeded_by
-                .iter()
-                .map(|(p, r)| format!("{p} ({r:.4})"))
-                .collect::<Vec<_>>()
-                .join(", "),
+            c.exceeded_by_text(),
             c.method
         ),
         (Some(c), _) => format!(

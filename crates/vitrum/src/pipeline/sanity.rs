@@ -37,18 +37,16 @@ impl Spread {
 pub struct Coordination {
     pub pair: String,
     /// The first local minimum of the mean g_ab(r) after its first local maximum above 1; for a
-    /// pair without a first shell of its own ([`Coordination::own_shell`] false) the shell end
-    /// of [`Coordination::cutoff_from`].
+    /// pair without a first shell of its own the shell end of [`Coordination::cutoff_from`]
+    /// (scaled by [`Coordination::covalent_scaling`]).
     pub r_min: f64,
     pub n_ab: f64,
     pub n_ba: f64,
-    /// Whether g_ab has a first shell of its own. A pair whose contacts are avoided (KA's B–B,
-    /// the homonuclear pairs of chemically ordered a-SiC) has its first peak at a
-    /// second-neighbour distance; its n_ab then counts the few like neighbours inside the bond
-    /// cutoff of the pair it borrows it from, so that the homonuclear bond fraction exists.
-    #[serde(default = "own_shell_default")]
-    pub own_shell: bool,
-    /// The pair whose shell end a pair without its own serves as its bond cutoff.
+    /// The pair whose shell end serves as this pair's bond cutoff when g_ab has no first shell
+    /// of its own (None: it has one). A pair whose contacts are avoided (KA's B–B, the
+    /// homonuclear pairs of chemically ordered a-SiC) has its first peak at a second-neighbour
+    /// distance; its n_ab then counts the few like neighbours inside the bond cutoff it borrows,
+    /// so that the homonuclear bond fraction exists.
     #[serde(default)]
     pub cutoff_from: Option<String>,
     /// The factor (R_a + R_b)/(R_p + R_q) of covalent radii by which a borrowed cutoff was
@@ -87,10 +85,6 @@ fn radius_sum(pair: &str) -> Option<f64> {
     let radius = |e: &str| COVALENT_RADII.iter().find(|(l, _)| *l == e).map(|p| p.1);
     let (a, b) = pair.split_once('-')?;
     Some(radius(a)? + radius(b)?)
-}
-
-fn own_shell_default() -> bool {
-    true
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -179,7 +173,7 @@ pub fn assess(ds: &Dataset, eigenvalues: Option<&Array2<f64>>) -> Sanity {
 }
 
 /// Local order of the first samples' structures, with bonds at each pair's first-shell r_min
-/// (a pair without one — KA's B–B — at the r_min it borrows, see [`Coordination::own_shell`];
+/// (a pair without one — KA's B–B — at the r_min it borrows, see [`Coordination::cutoff_from`];
 /// a pair missing from the list at the largest r_min). None when the dataset keeps no structures or a structure does not read.
 fn local_order(ds: &Dataset, coordination: &[Coordination]) -> Option<LocalOrder> {
     let dim = vitrum_io::Dim::from_usize(ds.manifest.dim)?;
@@ -336,7 +330,6 @@ fn coordination(ds: &Dataset, rho: f64) -> Vec<Coordination> {
             },
             n_ab: x[b] * integral,
             n_ba: x[a] * integral,
-            own_shell: from.is_none(),
             cutoff_from: from.map(|k| label(k, pairs[k])),
             covalent_scaling: scale,
         });
@@ -518,8 +511,7 @@ pub fn lines(s: &Sanity) -> Vec<String> {
     }
     for c in &s.coordination {
         let (a, b) = c.pair.split_once('-').unwrap_or((&c.pair, &c.pair));
-        out.push(if !c.own_shell {
-            let from = c.cutoff_from.as_deref().unwrap_or("another pair");
+        out.push(if let Some(from) = c.cutoff_from.as_deref() {
             let within = match c.covalent_scaling {
                 Some(f) => format!("{from}'s bond cutoff × {f:.3} (covalent radii)"),
                 None => format!("{from}'s bond cutoff"),
