@@ -3,11 +3,16 @@
 //! (issue 11: target < 1 s). The cost is n_k × n_r angular averages (Bessel functions in 2D)
 //! plus one [n_ω × 2n_k] · [2n_k × 3n_r] product.
 //!
+//! `kernel_sw2d_200r_100w`: the same for Stillinger–Weber in 2D (sw-2d) with the three-body part
+//! (perturbation::three_body, P(θ) a 120° peak): the three-body table is built once per dataset
+//! (`tables`), the linear response per reference (`linear_response`).
+//!
 //! `cargo bench -p vitrum-theory --bench perturbation`
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 use vitrum_io::Dim;
+use vitrum_theory::perturbation::three_body::{self, AngleDistribution, Factorisation, sw_tables};
 use vitrum_theory::perturbation::{PairTable, SpectrumGrid, linear_response};
 use vitrum_theory::registry;
 
@@ -37,5 +42,31 @@ fn kernel(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, kernel);
+fn kernel_sw(c: &mut Criterion) {
+    let model = registry::preset("sw-2d").expect("preset");
+    let edges: Vec<f64> = (0..=200).map(|i| 5.0 * i as f64 / 200.0).collect();
+    let theta: Vec<f64> = (0..180).map(|t| t as f64 + 0.5).collect();
+    let p: Vec<f64> = theta
+        .iter()
+        .map(|t| (-((t - 120.0) / 10.0).powi(2)).exp())
+        .collect();
+    let angles = AngleDistribution::from_degrees(&theta, &p).expect("angles");
+    let tables =
+        || sw_tables(&model, &edges, Dim::Two, &angles, Factorisation::default()).expect("tables");
+    let (pairs, three) = tables();
+    let g: Vec<f64> = pairs.r.iter().map(|&r| model_g(r, 1.0)).collect();
+    let grid = SpectrumGrid::uniform(12.0, 100, 0.6).expect("grid");
+    let mut group = c.benchmark_group("kernel_sw2d_200r_100w");
+    group.sample_size(10);
+    group.bench_function("tables", |b| b.iter(tables));
+    group.bench_function("linear_response", |b| {
+        b.iter(|| {
+            three_body::linear_response(black_box(&pairs), &three, black_box(&g), 0.61, &grid)
+                .expect("K")
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, kernel, kernel_sw);
 criterion_main!(benches);

@@ -566,7 +566,9 @@ pub fn load(ds: &Dataset, potential: Option<&str>) -> Result<TheoryData> {
     if model.interaction.as_pair().is_none() {
         bail!(
             "the potential '{}' ({}) is not a pair potential; the theory backends are built for \
-             pair styles only (three-body terms are not included)",
+             pair styles only: for Stillinger–Weber the three-body part through the bond-angle \
+             distribution gets the sign of its stiffness wrong in glasses (docs/theory.md, \
+             \"Stillinger–Weber: the three-body part\"); use a linear backend for this dataset",
             model.name,
             model.interaction.style()
         );

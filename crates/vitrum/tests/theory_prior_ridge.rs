@@ -5,11 +5,16 @@
 //! subset, scored on the held-out samples 120..149 (variance-weighted R², mean over 20 random
 //! subsets per size).
 //!
-//! Measured: 5 glasses: ridge 0.6981, theory-prior-ridge 0.7150 (the prior helps); 10 glasses:
-//! 0.8651 vs 0.8602 (it does not: issue 11 asks it to, and this is recorded as not met); 120:
-//! 0.9360 vs 0.9360. Adding the density response (features [g | ρ], prior [K K_ρ]) was tried
-//! and did worse (0.7032, 0.8569), and so did σ by CV on each subset (0.8406 at 10).
-//! Asserted: the gain at 5, no loss beyond 0.02 at 10, agreement to 0.01 at 120.
+//! α from the grid `vitrum fit`, `compare` and study files use by default (10^-6..10^2, 17
+//! values; scikit-learn RidgeCV's). Measured: 5 glasses: ridge 0.6981, theory-prior-ridge 0.7150;
+//! 10 glasses: 0.8651 vs 0.8666 (a gain of 0.0015, smaller than the spread of the subsets: the
+//! CLI's paired comparison gives +0.0020 ± 0.0024); 120: 0.9360 vs 0.9360. With a grid
+//! reaching 10^4 the prior was behind at 10 (0.8602): when CV on 8-sample folds picks a very
+//! large α, the prior ridge becomes the theory alone (R² 0.685) and ridge the training mean,
+//! and the first is the worse guess here. Adding the density response (features [g | ρ], prior
+//! [K K_ρ]) was tried and did worse (0.7032, 0.8569 on the wide grid), and so did σ by CV on
+//! each subset (0.8406 at 10).
+//! Asserted: a gain at 5 and 10, agreement to 0.01 at 120.
 
 mod common;
 
@@ -38,7 +43,7 @@ fn scores(d: &Data, train: &[usize], test: Range<usize>) -> (f64, f64) {
     let params = FitOptions::new().validate().unwrap();
     let ridge = LinearEstimator::new(backend::by_name("native-ridge").unwrap(), params);
     let prior = PriorRidgeEstimator::new(ridge, k, "theory-prior-ridge");
-    let search = SearchGrid::new().axis(ALPHA, logspace(-6.0, 4.0, 21));
+    let search = SearchGrid::new().axis(ALPHA, logspace(-6.0, 2.0, 17));
     let folds = kfold(train.len(), train.len().min(5)).unwrap();
     let (xt, yt) = (d.g.slice(s![test.clone(), ..]), d.y.slice(s![test, ..]));
     let held_out = |e: &dyn Estimator| {
@@ -88,11 +93,7 @@ fn the_theory_prior_helps_with_few_glasses_and_fades_with_many() {
     for n in [5usize, 10] {
         let (ridge, prior) = mean_scores(&d, n, 120, 120..150);
         eprintln!("n = {n}: mean held-out R² ridge {ridge:.4}, theory-prior-ridge {prior:.4}");
-        if n == 5 {
-            assert!(prior > ridge, "n = {n}: {prior} ≤ {ridge}");
-        } else {
-            assert!(prior > ridge - 0.02, "n = {n}: {prior} vs {ridge}");
-        }
+        assert!(prior > ridge, "n = {n}: {prior} ≤ {ridge}");
     }
     let all: Vec<usize> = (0..120).collect();
     let (ridge, prior) = scores(&d, &all, 120..150);

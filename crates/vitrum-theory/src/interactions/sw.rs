@@ -14,13 +14,15 @@
 //! Hessian is linear in N. The diagonal blocks then follow from translation invariance
 //! (H_kk = −Σ_{m≠k} H_km), which makes the d zero modes exact.
 
-use super::Interaction;
 use super::lammps::LammpsPair;
+use super::{Interaction, PairInteraction, PairPotential, PairTerm};
 use crate::error::{Result, TheoryError, all_finite, finite};
 use crate::hessian::{Block, BlockHessian};
+use crate::spec::Truncation;
 use crate::spec::{ModelSpec, Params};
 use crate::system::System;
 use rayon::prelude::*;
+use std::sync::Arc;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct StillingerWeber {
@@ -111,8 +113,81 @@ impl StillingerWeber {
         self.a * self.sigma
     }
 
+    /// The cutoff aσ of both the two-body and the three-body term.
+    pub fn range(&self) -> f64 {
+        self.rc()
+    }
+
+    /// The parameters of a model whose interaction is this style. The [`Interaction`] trait has
+    /// no downcast, so they are read back from the style's own LAMMPS parameter file
+    /// ([`Interaction::lammps`] writes every parameter with `{}`, which round-trips an f64
+    /// exactly); the finite-difference step is the default 5e-5 σ.
+    pub fn from_model(model: &crate::system::Model) -> Result<Self> {
+        let style = model.interaction.style();
+        if style != "sw" {
+            return Err(TheoryError::Invalid(format!(
+                "the potential '{}' has style '{style}', not 'sw' (Stillinger–Weber)",
+                model.name
+            )));
+        }
+        let written = model.interaction.lammps(&[0])?;
+        let text = written
+            .files
+            .iter()
+            .find(|(name, _)| name == SW_FILE)
+            .map(|(_, text)| text.as_str())
+            .unwrap_or("");
+        let line = text
+            .lines()
+            .find(|l| !l.trim_start().starts_with('#') && !l.trim().is_empty());
+        let values: Vec<f64> = line
+            .map(|l| {
+                l.split_whitespace()
+                    .skip(3)
+                    .filter_map(|w| w.parse().ok())
+                    .collect()
+            })
+            .unwrap_or_default();
+        if values.len() != 11 {
+            return Err(TheoryError::Invalid(format!(
+                "could not read the Stillinger–Weber parameters of '{}' back from its parameter                  file (expected 11 numbers after the element names)",
+                model.name
+            )));
+        }
+        Ok(StillingerWeber {
+            epsilon: values[0],
+            sigma: values[1],
+            a: values[2],
+            lambda: values[3],
+            gamma: values[4],
+            costheta0: values[5],
+            big_a: values[6],
+            big_b: values[7],
+            p: values[8],
+            q: values[9],
+            step: 5e-5 * values[1],
+        })
+    }
+
+    /// The two-body part φ₂ as a pair interaction (one species, cut at aσ, no shift: φ₂ and its
+    /// derivatives vanish smoothly there), for the pair machinery of first-order theory.
+    pub fn two_body(&self) -> PairInteraction {
+        let term = PairTerm::new(
+            Arc::new(SwTwoBody(*self)) as Arc<dyn PairPotential>,
+            self.rc(),
+            Truncation::None,
+        );
+        PairInteraction::new("sw", 1, vec![term])
+    }
+
+    /// φ₃ of one triplet and its gradients with respect to the arms u = r_j − r_i and
+    /// v = r_k − r_i (the angle is at i).
+    pub(crate) fn triplet(&self, u: [f64; 3], v: [f64; 3]) -> (f64, [f64; 3], [f64; 3]) {
+        self.three(u, v)
+    }
+
     /// φ₂ and dφ₂/dr.
-    fn two(&self, r: f64) -> (f64, f64) {
+    pub(crate) fn two(&self, r: f64) -> (f64, f64) {
         let rc = self.rc();
         if r >= rc {
             return (0.0, 0.0);
@@ -155,6 +230,11 @@ impl StillingerWeber {
             gv[k] = dh_drv * v[k] / rv + dh_dc * dc_dv;
         }
         (h, gu, gv)
+    }
+
+    /// Every atom's neighbours within aσ, (j, r_j − r_i) (z = 0 in 2D).
+    pub(crate) fn neighbour_lists(&self, sys: &System) -> Result<Lists> {
+        self.lists(sys)
     }
 
     fn lists(&self, sys: &System) -> Result<Lists> {
@@ -257,6 +337,33 @@ impl StillingerWeber {
                 add(grad, j, [gu[0] + gv[0], gu[1] + gv[1], gu[2] + gv[2]], -1.0);
             }
         }
+    }
+}
+
+/// φ₂ of Stillinger–Weber as a [`PairPotential`]: [φ₂, φ₂′, φ₂″], zero at and beyond aσ.
+#[derive(Debug, Clone, Copy)]
+struct SwTwoBody(StillingerWeber);
+
+impl PairPotential for SwTwoBody {
+    fn eval(&self, r: f64) -> [f64; 3] {
+        let sw = &self.0;
+        let rc = sw.rc();
+        if r >= rc {
+            return [0.0; 3];
+        }
+        // φ₂ = Aε P(r) X(r), P = B u^p − u^q (u = σ/r), X = exp(σ/(r − aσ)), L = X′/X
+        let u = sw.sigma / r;
+        let (up, uq) = (u.powf(sw.p), u.powf(sw.q));
+        let ae = sw.big_a * sw.epsilon;
+        let poly = sw.big_b * up - uq;
+        let dpoly = (-sw.p * sw.big_b * up + sw.q * uq) / r;
+        let d2poly = (sw.p * (sw.p + 1.0) * sw.big_b * up - sw.q * (sw.q + 1.0) * uq) / (r * r);
+        let x = (sw.sigma / (r - rc)).exp();
+        let l = -sw.sigma / ((r - rc) * (r - rc));
+        let dl = 2.0 * sw.sigma / ((r - rc) * (r - rc) * (r - rc));
+        let d1 = ae * x * (dpoly + poly * l);
+        let d2 = ae * x * ((dpoly + poly * l) * l + d2poly + dpoly * l + poly * dl);
+        [ae * poly * x, d1, d2]
     }
 }
 

@@ -10,6 +10,7 @@
 
 use super::qca::{SpectrumGrid, branch_rows, debye_wavenumber, dot};
 use super::table::{PairTable, check_density};
+use super::three_body::ThreeBodyTable;
 use crate::error::Result;
 use ndarray::{Array1, Array2};
 
@@ -74,6 +75,18 @@ pub fn linear_response(
     rho0: f64,
     grid: &SpectrumGrid,
 ) -> Result<LinearResponse> {
+    linear_response_impl(table, None, g0, rho0, grid)
+}
+
+/// The linear response, with the three-body part of Stillinger–Weber added when `three` is given
+/// (its ω² and gradient add to the pair rows' at every k point).
+pub(crate) fn linear_response_impl(
+    table: &PairTable,
+    three: Option<&ThreeBodyTable>,
+    g0: &[f64],
+    rho0: f64,
+    grid: &SpectrumGrid,
+) -> Result<LinearResponse> {
     table.check_row(g0, "the reference partial g")?;
     check_density(rho0, "linear response")?;
     grid.check()?;
@@ -94,11 +107,22 @@ pub fn linear_response(
     for (j, &(u, w)) in points.iter().enumerate() {
         let k = u * kd;
         let rows = branch_rows(table, k);
+        let tb = three.map(|t| t.at(g0, rho0, k, true));
+        // three-body (ω², ∂ω²/∂ρ at fixed k, ∂ω²/∂k, ∂ω²/∂g) per branch
+        let extra: [(f64, f64, f64, Option<&Vec<f64>>); 2] = match &tb {
+            Some(p) => [
+                (p.l, p.dl_drho, p.dl_dk, Some(&p.grad_l)),
+                (p.t, p.dt_drho, p.dt_dk, Some(&p.grad_t)),
+            ],
+            None => [(0.0, 0.0, 0.0, None), (0.0, 0.0, 0.0, None)],
+        };
         let branches = [(&rows.l, &rows.dl), (&rows.t, &rows.dt)];
         for (b, ((row, drow), bw)) in branches.into_iter().zip(branch_weight).enumerate() {
             let p = 2 * j + b;
             let weight = bw * w;
-            let w2 = rho0 * dot(row, g0);
+            let (w3, dw3_drho, dw3_dk, grad3) = extra[b];
+            let w2_pair = rho0 * dot(row, g0);
+            let w2 = w2_pair + w3;
             if w2 <= 0.0 {
                 n_clamped += 1;
                 grid.spread(0.0, &mut f, &mut df);
@@ -109,7 +133,10 @@ pub fn linear_response(
             }
             let omega = w2.sqrt();
             grid.spread(omega, &mut f, &mut df);
-            let dw2_drho = w2 / rho0 + k / d as f64 * dot(drow, g0);
+            // k = u k_D(ρ) moves as dk/dρ = k/(dρ); the pair rows' ∂_k is per unit ρ
+            let dim = d as f64;
+            let dw2_drho =
+                w2_pair / rho0 + k / dim * dot(drow, g0) + k / (dim * rho0) * dw3_dk + dw3_drho;
             for i in 0..nb {
                 d_qca[i] += weight * f[i];
                 let c = weight * df[i] / (2.0 * omega);
@@ -118,6 +145,11 @@ pub fn linear_response(
             }
             for (dst, src) in a.row_mut(p).iter_mut().zip(row.iter()) {
                 *dst = rho0 * src;
+            }
+            if let Some(grad) = grad3 {
+                for (dst, src) in a.row_mut(p).iter_mut().zip(grad) {
+                    *dst += src;
+                }
             }
         }
     }

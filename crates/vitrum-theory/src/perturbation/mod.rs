@@ -5,7 +5,9 @@
 //! - [`qca`]: the quasi-crystalline (Hubbard–Beeby) dispersion ω_L²(k), ω_T²(k) and VDOS;
 //! - [`kernel`]: the linear response K(ω, r) = ∂D(ω)/∂g_ab(r) and K_ρ = ∂D(ω)/∂ρ at a reference;
 //! - [`predict`]: the theory-only prediction D ≈ D₀ + K (g − g₀) + K_ρ (ρ − ρ₀), σ by cross-validation;
-//! - [`compare`]: a fitted weight map W against K (correlations, agreement range, sum rule).
+//! - [`compare`]: a fitted weight map W against K (correlations, agreement range, sum rule);
+//! - [`three_body`]: the three-body part of Stillinger–Weber at first order, through the
+//!   reference's bond-angle distribution (dispersion, VDOS and K with it included).
 //!
 //! Everything starts from a [`PairTable`]: φ″ and φ′/r of every species pair at the bin midpoints
 //! of an r grid, with the concentration and mass weights and the exact shell volumes. Partial
@@ -19,6 +21,7 @@ pub mod predict;
 pub mod qca;
 pub mod sum_rule;
 mod table;
+pub mod three_body;
 
 pub use compare::{KernelComparison, compare_kernels};
 pub use kernel::{LinearResponse, linear_response};

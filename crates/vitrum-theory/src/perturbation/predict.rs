@@ -4,8 +4,9 @@
 //! samples (σ trades the resolution of K against the noise of a first-order map: too small a σ
 //! makes K a sum of sharp derivative peaks at the reference's ω_β(k), which fails badly).
 
-use super::kernel::{LinearResponse, linear_response};
+use super::kernel::{LinearResponse, linear_response_impl};
 use super::table::PairTable;
+use super::three_body::ThreeBodyTable;
 use crate::error::{Result, TheoryError};
 use ndarray::{Array2, ArrayView2, Axis, s};
 
@@ -69,13 +70,23 @@ impl TheoryModel {
         train: TrainingSet,
         grid: &super::SpectrumGrid,
     ) -> Result<TheoryModel> {
+        Self::fit_impl(table, None, train, grid)
+    }
+
+    /// [`TheoryModel::fit`], with the three-body part of Stillinger–Weber when `three` is given.
+    pub(crate) fn fit_impl(
+        table: &PairTable,
+        three: Option<&ThreeBodyTable>,
+        train: TrainingSet,
+        grid: &super::SpectrumGrid,
+    ) -> Result<TheoryModel> {
         train.check(table, grid.n_bins())?;
         let mean = |a: ArrayView2<f64>| -> Vec<f64> {
             a.mean_axis(Axis(0)).map(|m| m.to_vec()).unwrap_or_default()
         };
         let g0 = mean(train.g);
         let rho0 = train.rho.iter().sum::<f64>() / train.rho.len() as f64;
-        let response = linear_response(table, &g0, rho0, grid)?;
+        let response = linear_response_impl(table, three, &g0, rho0, grid)?;
         Ok(TheoryModel {
             d0: mean(train.targets),
             response,
@@ -132,6 +143,19 @@ pub fn choose_sigma(
     sigmas: &[f64],
     folds: usize,
 ) -> Result<SigmaChoice> {
+    choose_sigma_impl(table, None, train, omega_edges, sigmas, folds)
+}
+
+/// [`choose_sigma`], with the three-body part of Stillinger–Weber when `three` is given (its
+/// P(θ) fixed for every fold).
+pub(crate) fn choose_sigma_impl(
+    table: &PairTable,
+    three: Option<&ThreeBodyTable>,
+    train: TrainingSet,
+    omega_edges: &[f64],
+    sigmas: &[f64],
+    folds: usize,
+) -> Result<SigmaChoice> {
     let n = train.g.nrows();
     if folds < 2 || folds > n || sigmas.is_empty() {
         return Err(TheoryError::Invalid(format!(
@@ -150,8 +174,9 @@ pub fn choose_sigma(
             let (lo, hi) = (bounds[f], bounds[f + 1]);
             let fit_idx: Vec<usize> = (0..n).filter(|i| *i < lo || *i >= hi).collect();
             let (g, rho, y) = train.rows(&fit_idx);
-            let model = TheoryModel::fit(
+            let model = TheoryModel::fit_impl(
                 table,
+                three,
                 TrainingSet {
                     g: g.view(),
                     rho: &rho,

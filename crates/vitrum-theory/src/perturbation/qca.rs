@@ -28,6 +28,7 @@
 
 use super::angular::averages;
 use super::table::{PairTable, check_density};
+use super::three_body::ThreeBodyTable;
 use crate::error::{Result, TheoryError};
 
 /// Wave numbers per branch sampled in the Debye sphere by default: the dispersion is smooth, and
@@ -100,6 +101,17 @@ pub struct Dispersion {
 
 /// The QCA dispersion of one partial-g row at density `rho`, at the wave numbers `k`.
 pub fn dispersion(table: &PairTable, g: &[f64], rho: f64, k: &[f64]) -> Result<Dispersion> {
+    dispersion_impl(table, None, g, rho, k)
+}
+
+/// The dispersion, with the three-body part of Stillinger–Weber added when `three` is given.
+pub(crate) fn dispersion_impl(
+    table: &PairTable,
+    three: Option<&ThreeBodyTable>,
+    g: &[f64],
+    rho: f64,
+    k: &[f64],
+) -> Result<Dispersion> {
     table.check_row(g, "the partial g")?;
     check_density(rho, "QCA dispersion")?;
     if let Some(bad) = k.iter().find(|k| !(k.is_finite() && **k >= 0.0)) {
@@ -114,8 +126,12 @@ pub fn dispersion(table: &PairTable, g: &[f64], rho: f64, k: &[f64]) -> Result<D
     };
     for &kk in k {
         let rows = branch_rows(table, kk);
-        out.omega2_l.push(rho * dot(&rows.l, g));
-        out.omega2_t.push(rho * dot(&rows.t, g));
+        let (l3, t3) = three.map_or((0.0, 0.0), |t| {
+            let p = t.at(g, rho, kk, false);
+            (p.l, p.t)
+        });
+        out.omega2_l.push(rho * dot(&rows.l, g) + l3);
+        out.omega2_t.push(rho * dot(&rows.t, g) + t3);
     }
     Ok(out)
 }
@@ -236,6 +252,17 @@ pub struct QcaVdos {
 
 /// The QCA VDOS of one partial-g row at density `rho`.
 pub fn vdos(table: &PairTable, g: &[f64], rho: f64, grid: &SpectrumGrid) -> Result<QcaVdos> {
+    vdos_impl(table, None, g, rho, grid)
+}
+
+/// The VDOS, with the three-body part of Stillinger–Weber added when `three` is given.
+pub(crate) fn vdos_impl(
+    table: &PairTable,
+    three: Option<&ThreeBodyTable>,
+    g: &[f64],
+    rho: f64,
+    grid: &SpectrumGrid,
+) -> Result<QcaVdos> {
     table.check_row(g, "the partial g")?;
     check_density(rho, "QCA VDOS")?;
     grid.check()?;
@@ -251,8 +278,12 @@ pub fn vdos(table: &PairTable, g: &[f64], rho: f64, grid: &SpectrumGrid) -> Resu
     let branch_weight = [1.0 / d as f64, (d as f64 - 1.0) / d as f64];
     for (u, w) in grid.debye_points(d) {
         let rows = branch_rows(table, u * kd);
-        for (row, bw) in [&rows.l, &rows.t].into_iter().zip(branch_weight) {
-            let w2 = rho * dot(row, g);
+        let extra = three.map_or([0.0, 0.0], |t| {
+            let p = t.at(g, rho, u * kd, false);
+            [p.l, p.t]
+        });
+        for ((row, bw), w3) in [&rows.l, &rows.t].into_iter().zip(branch_weight).zip(extra) {
+            let w2 = rho * dot(row, g) + w3;
             if w2 < 0.0 {
                 out.n_clamped += 1;
             }

@@ -163,8 +163,9 @@ impl PairTable {
     ) -> Result<PairTable> {
         let pairs = model.interaction.as_pair().ok_or_else(|| {
             TheoryError::Invalid(format!(
-                "the potential '{}' ({}) is not a pair potential; first-order theory is built \
-                 for pair styles only (three-body terms are not included)",
+                "the potential '{}' ({}) is not a pair potential; the pair table is built for \
+                 pair styles only (for Stillinger–Weber, perturbation::three_body::sw_tables \
+                 builds the two-body table and the three-body part)",
                 model.name,
                 model.interaction.style()
             ))
