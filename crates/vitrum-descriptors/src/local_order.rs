@@ -199,7 +199,7 @@ impl BondNetwork {
     /// three-dimensional configuration is refused unless it is a monolayer ([`is_monolayer`]),
     /// whose bonds are then projected onto the xy plane.
     pub fn rings(&self, config: &Configuration) -> Result<RingStatistics> {
-        if self.dim != Dim::Two && !is_monolayer(config, self.mean_bond_length()) {
+        if self.dim != Dim::Two && !is_monolayer(config, self) {
             return Err(DescriptorError::Invalid(
                 "ring statistics are defined here for two-dimensional networks (faces of the \
                  planar bond graph) and monolayers; this configuration is a bulk \
@@ -306,10 +306,12 @@ impl BondNetwork {
 }
 
 /// A sheet in a 3D cell: the cell's third vector along z and the first two in the xy plane,
-/// and every particle within a slab (on the periodic z axis) thinner than a quarter of the
-/// cell's height and than twice `bond_length` — a monolayer such as `amorphous-carbon-2d`'s
-/// with 20 Å of vacuum, not a bulk glass or a thick film.
-pub fn is_monolayer(config: &Configuration, bond_length: f64) -> bool {
+/// every particle within a slab (on the periodic z axis) thinner than a quarter of the cell's
+/// height, and a single layer in projection: no two particles closer than half a bond in the
+/// xy plane and at most 1 % of the bonds crossing another — a monolayer such as
+/// `amorphous-carbon-2d`'s with 20 Å of vacuum, flat or rippled, not a bulk glass, a stack of
+/// layers or a crumpled sheet (whose folds overlap in projection).
+pub fn is_monolayer(config: &Configuration, net: &BondNetwork) -> bool {
     if config.dim != Dim::Three || config.is_empty() {
         return false;
     }
@@ -333,8 +335,100 @@ pub fn is_monolayer(config: &Configuration, bond_length: f64) -> bool {
     for w in z.windows(2) {
         gap = gap.max(w[1] - w[0]);
     }
-    let thickness = lz - gap;
-    thickness < 0.25 * lz && thickness < 2.0 * bond_length
+    if lz - gap >= 0.25 * lz {
+        return false;
+    }
+    let plane = InPlane::new(a, b);
+    let bond = net.mean_bond_length();
+    let xy: Vec<[f64; 2]> = config.positions.iter().map(|p| [p[0], p[1]]).collect();
+    for i in 0..xy.len() {
+        for j in i + 1..xy.len() {
+            let d = plane.minimum_image([xy[j][0] - xy[i][0], xy[j][1] - xy[i][1]]);
+            if d[0] * d[0] + d[1] * d[1] < 0.25 * bond * bond {
+                return false;
+            }
+        }
+    }
+    100 * net.crossing_bonds(&xy, &plane) <= net.bond_list().len()
+}
+
+/// Minimum images in the plane of the cell's first two vectors.
+struct InPlane {
+    a: [f64; 2],
+    b: [f64; 2],
+    inv: [[f64; 2]; 2],
+}
+
+impl InPlane {
+    fn new(a: [f64; 3], b: [f64; 3]) -> InPlane {
+        let det = a[0] * b[1] - a[1] * b[0];
+        InPlane {
+            a: [a[0], a[1]],
+            b: [b[0], b[1]],
+            inv: [[b[1] / det, -b[0] / det], [-a[1] / det, a[0] / det]],
+        }
+    }
+
+    fn minimum_image(&self, d: [f64; 2]) -> [f64; 2] {
+        let fa = (self.inv[0][0] * d[0] + self.inv[0][1] * d[1]).round();
+        let fb = (self.inv[1][0] * d[0] + self.inv[1][1] * d[1]).round();
+        [
+            d[0] - fa * self.a[0] - fb * self.b[0],
+            d[1] - fa * self.a[1] - fb * self.b[1],
+        ]
+    }
+}
+
+/// Whether the open segments p0–p1 and q0–q1 cross (a proper crossing: shared end points and
+/// touching do not count).
+fn segments_cross(p0: [f64; 2], p1: [f64; 2], q0: [f64; 2], q1: [f64; 2]) -> bool {
+    let orient = |a: [f64; 2], b: [f64; 2], c: [f64; 2]| {
+        (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
+    };
+    let (d1, d2) = (orient(q0, q1, p0), orient(q0, q1, p1));
+    let (d3, d4) = (orient(p0, p1, q0), orient(p0, p1, q1));
+    d1 * d2 < 0.0 && d3 * d4 < 0.0
+}
+
+impl BondNetwork {
+    /// Each bond once: (i, j, bond vector from i to j) with i < j.
+    fn bond_list(&self) -> Vec<(usize, usize, [f64; 3])> {
+        self.neighbours
+            .iter()
+            .enumerate()
+            .flat_map(|(i, l)| {
+                l.iter()
+                    .filter(move |&&(j, _)| j > i)
+                    .map(move |&(j, v)| (i, j, v))
+            })
+            .collect()
+    }
+
+    /// Bonds whose projection onto the xy plane crosses the projection of another bond (with
+    /// no particle in common).
+    fn crossing_bonds(&self, xy: &[[f64; 2]], plane: &InPlane) -> usize {
+        let bonds = self.bond_list();
+        let mut crossing = vec![false; bonds.len()];
+        for (m, &(i, j, v)) in bonds.iter().enumerate() {
+            let lv = (v[0] * v[0] + v[1] * v[1]).sqrt();
+            for (n, &(k, l, u)) in bonds.iter().enumerate().skip(m + 1) {
+                if k == i || k == j || l == i || l == j {
+                    continue;
+                }
+                let o = plane.minimum_image([xy[k][0] - xy[i][0], xy[k][1] - xy[i][1]]);
+                let lu = (u[0] * u[0] + u[1] * u[1]).sqrt();
+                if o[0] * o[0] + o[1] * o[1] > (lv + lu) * (lv + lu) {
+                    continue;
+                }
+                let (p1, q1) = ([v[0], v[1]], [o[0] + u[0], o[1] + u[1]]);
+                if segments_cross([0.0, 0.0], p1, o, q1) {
+                    crossing[m] = true;
+                    crossing[n] = true;
+                }
+            }
+        }
+        crossing.iter().filter(|&&c| c).count()
+    }
 }
 
 /// The shortest-path ring of each bond angle (King 1967): for particle i and two of its
@@ -552,7 +646,7 @@ mod tests {
     /// The same honeycomb as a monolayer in a 3D cell with vacuum (slightly buckled): hexagons,
     /// its bonds projected onto the plane; stacked twice (a bilayer 3.4 apart) it is not one.
     #[test]
-    fn a_monolayer_in_a_3d_cell_has_rings_a_bilayer_has_none() {
+    fn a_flat_or_rippled_monolayer_has_rings_a_bilayer_has_none() {
         let (nx, ny) = (6, 4);
         let h = 3f64.sqrt();
         let mut p = Vec::new();
@@ -570,7 +664,7 @@ mod tests {
         let lengths = [3.0 * nx as f64, h * ny as f64, 20.0];
         let c = config(p.clone(), lengths, Dim::Three);
         let net = BondNetwork::new(&c, &PairCutoffs::uniform(1, 1.2).unwrap()).unwrap();
-        assert!(is_monolayer(&c, net.mean_bond_length()));
+        assert!(is_monolayer(&c, &net));
         let rings = net.rings(&c).unwrap();
         assert_eq!(rings.sizes, BTreeMap::from([(6, c.len() / 2)]));
         assert_eq!(rings.euler_characteristic(), 0);
@@ -579,6 +673,27 @@ mod tests {
         let c = config(two, lengths, Dim::Three);
         let net = BondNetwork::new(&c, &PairCutoffs::uniform(1, 1.2).unwrap()).unwrap();
         assert!(net.rings(&c).is_err());
+        // rippled: 3 bonds thick (z = 10 + 1.5 sin(2πx/L)), still one layer with the same rings
+        let rippled: Vec<[f64; 3]> = p
+            .iter()
+            .map(|q| {
+                let phase = 2.0 * std::f64::consts::PI * q[0] / lengths[0];
+                [q[0], q[1], 10.0 + 1.5 * phase.sin()]
+            })
+            .collect();
+        let c = config(rippled, lengths, Dim::Three);
+        let net = BondNetwork::new(&c, &PairCutoffs::uniform(1, 1.2).unwrap()).unwrap();
+        assert!(is_monolayer(&c, &net));
+        assert_eq!(
+            net.rings(&c).unwrap().sizes,
+            BTreeMap::from([(6, c.len() / 2)])
+        );
+        // a shifted bilayer (its bonds cross in projection, no particle on top of another)
+        let mut shifted = p.clone();
+        shifted.extend(p.iter().map(|q| [q[0] + 0.5, q[1] + 0.3, q[2] + 3.4]));
+        let c = config(shifted, lengths, Dim::Three);
+        let net = BondNetwork::new(&c, &PairCutoffs::uniform(1, 1.2).unwrap()).unwrap();
+        assert!(!is_monolayer(&c, &net));
     }
 
     /// Shortest-path rings: diamond's every bond angle closes a 6-ring (its 4-bond path avoiding

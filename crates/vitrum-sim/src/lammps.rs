@@ -321,6 +321,11 @@ pub fn input_script(
     if d == 2 {
         let _ = writeln!(w, "fix          2d all enforce2d");
     }
+    if protocol.planar_md {
+        // the sheet stays in its plane until the final minimisation (Protocol::planar_md)
+        let _ = writeln!(w, "fix          planar all setforce NULL NULL 0.0");
+        let _ = writeln!(w, "compute      tplanar all temp/partial 1 1 0");
+    }
     if protocol.init == Init::Random || protocol.lattice_vacancies()? > 0 {
         let _ = writeln!(w, "minimize     0.0 1.0e-4 1000 10000");
     }
@@ -329,12 +334,26 @@ pub fn input_script(
         w,
         "velocity     all create {tm} {seed} dist gaussian mom yes"
     );
-    let _ = writeln!(w, "fix          1 all nvt temp {tm} {tm} {td}");
-    let _ = writeln!(w, "run          {}", protocol.melt_steps);
-    let _ = writeln!(w, "unfix        1");
-    let _ = writeln!(w, "fix          1 all nvt temp {tm} {tf} {td}");
-    let _ = writeln!(w, "run          {}", protocol.quench_steps);
-    let _ = writeln!(w, "unfix        1");
+    if protocol.planar_md {
+        let _ = writeln!(w, "velocity     all set NULL NULL 0.0");
+        let _ = writeln!(w, "velocity     all scale {tm} temp tplanar");
+    }
+    let thermostat = |w: &mut String, t_start: f64, t_stop: f64| {
+        let _ = writeln!(w, "fix          1 all nvt temp {t_start} {t_stop} {td}");
+        if protocol.planar_md {
+            let _ = writeln!(w, "fix_modify   1 temp tplanar");
+        }
+    };
+    thermostat(&mut s, tm, tm);
+    let _ = writeln!(s, "run          {}", protocol.melt_steps);
+    let _ = writeln!(s, "unfix        1");
+    thermostat(&mut s, tm, tf);
+    let _ = writeln!(s, "run          {}", protocol.quench_steps);
+    let _ = writeln!(s, "unfix        1");
+    if protocol.planar_md {
+        let _ = writeln!(s, "unfix        planar");
+    }
+    let w = &mut s;
     let _ = writeln!(w, "min_style    {}", lmp.min_style);
     let _ = writeln!(
         w,
@@ -644,6 +663,46 @@ mod tests {
         ] {
             assert!(s.contains(&want), "missing '{want}' in\n{s}");
         }
+    }
+
+    /// A planar slab: the sheet is held in its plane from the first relaxation to the end of
+    /// the quench (z forces and velocities zero, the thermostat on the in-plane temperature),
+    /// then released before the final minimisation.
+    #[test]
+    fn a_planar_slab_is_held_flat_until_the_final_minimisation() {
+        let p = Protocol::preset("amorphous-carbon-2d").unwrap();
+        assert!(p.planar_md);
+        let pot = lammps_potential(&p, None).unwrap();
+        let s = input_script(&p, &pot, 7, None).unwrap();
+        let at = |want: &str| {
+            s.find(want)
+                .unwrap_or_else(|| panic!("missing '{want}' in\n{s}"))
+        };
+        let hold = at("fix          planar all setforce NULL NULL 0.0");
+        assert!(hold < at("minimize     0.0 1.0e-4"));
+        assert!(
+            at("velocity     all set NULL NULL 0.0")
+                < at("velocity     all scale 5000 temp tplanar")
+        );
+        assert_eq!(s.matches("fix_modify   1 temp tplanar").count(), 2, "{s}");
+        let release = at("unfix        planar");
+        assert!(release > s.rfind("run          ").unwrap());
+        assert!(release < at("min_style    fire"));
+        // not planar: none of it
+        let free = Protocol {
+            planar_md: false,
+            ..p.clone()
+        };
+        let s = input_script(&free, &pot, 7, None).unwrap();
+        assert!(!s.contains("planar"), "{s}");
+        // only slabs can be held flat
+        let bulk = Protocol { vacuum: None, ..p };
+        assert!(
+            bulk.validate()
+                .unwrap_err()
+                .to_string()
+                .contains("planar_md")
+        );
     }
 
     #[test]

@@ -87,6 +87,15 @@ pub struct Protocol {
     /// sheet may buckle) and the spectrum has 3N modes, flexural ones included.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vacuum: Option<f64>,
+    /// Slabs only: hold the sheet in its plane during the melt and the quench (LAMMPS `fix
+    /// setforce NULL NULL 0.0`, zero z velocities, the thermostat acting on the in-plane degrees
+    /// of freedom through `compute temp/partial 1 1 0`). A free sheet at a carbon melt
+    /// temperature crumples into a 3D network (6 Å thick in a 20 Å cell); held flat it melts and
+    /// quenches as the 2D glass the study is about. The final minimisation and the dynamical
+    /// matrix are 3D, so the flexural modes are in the spectrum and a sheet that would rather
+    /// buckle is free to (from a start only ±0.05 Å out of plane).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub planar_md: bool,
     /// LAMMPS-only settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lammps: Option<LammpsSettings>,
@@ -311,6 +320,14 @@ impl Protocol {
                 );
             }
         }
+        if self.planar_md && self.vacuum.is_none() {
+            return bad(
+                "planar_md",
+                "holds a slab's sheet in its plane, so it needs `vacuum` (a sheet in a 3D cell); \
+                 a 2D protocol (dim = 2) is planar already"
+                    .to_string(),
+            );
+        }
         self.lattice_cells()?;
         Ok(())
     }
@@ -427,7 +444,8 @@ mod tests {
     /// (`tests/data/presets-previous.json`, serialised by the code that held them), except the
     /// `[lammps]` pair lines, units and masses of presets whose potential vitrum-theory has:
     /// the interaction now writes those, with the model's units and masses (the same values),
-    /// and for Kob–Andersen the same lines up to number formatting.
+    /// and for Kob–Andersen the same lines up to number formatting; and `amorphous-carbon-2d`'s
+    /// `planar_md`, a deliberate change.
     #[test]
     fn presets_keep_their_previous_values() {
         let previous: serde_json::Map<String, serde_json::Value> =
@@ -464,6 +482,11 @@ mod tests {
                     "{name}"
                 );
                 old.lammps = p.lammps.clone();
+            }
+            if name == "amorphous-carbon-2d" {
+                // held flat during melt and quench since 1 Dec 2026 (it crumpled before)
+                assert!(p.planar_md && !old.planar_md);
+                old.planar_md = true;
             }
             assert_eq!(p, old, "{name}");
         }

@@ -6,11 +6,12 @@
 //! Measured (variance-weighted; numpy check of the same estimator in parentheses):
 //! dataset-ka2d, held out 120..149: ceiling 0.9690 (0.9690), uniform 0.9528; ridge (α by 5-fold
 //! CV, total g) reaches 0.9369. dataset-ka3d, held out 64..79: ceiling 0.9156 (0.9156), uniform
-//! 0.8566; ridge 0.8437. dataset-sw2d (a 2D network, sharp spectral features), held out
-//! 80..99: ceiling 0.873 (0.8731); ridge 0.7975, kernel ridge 0.8155 — where the running-mean
-//! estimator used before put it at 0.7886, below both. Independent-draw (Poisson) noise would
-//! put the 2D ceiling at 0.586, below ridge: the reason the estimate measures the spectra's own
-//! rigidity. The upper bound 0.99 asserts the ceiling says something (a ceiling of 1 would
+//! 0.8566; ridge 0.8437. dataset-sw2d (a 2D network, sharp spectral features; remade 1 Dec
+//! 2026 after the thermostat fix), held out 80..99: ceiling 0.8848; ridge 0.8138, kernel ridge
+//! 0.8342. On the fixture's earlier glasses (ceiling 0.8731 (numpy 0.8731), ridge 0.7975,
+//! kernel ridge 0.8155) the running-mean estimator used before put it at 0.7886, below both.
+//! Independent-draw (Poisson) noise would put the 2D ceiling at 0.586, below ridge: the reason
+//! the estimate measures the spectra's own rigidity. The upper bound 0.99 asserts the ceiling says something (a ceiling of 1 would
 //! never be wrong).
 
 mod common;

@@ -222,7 +222,7 @@ fn local_order(ds: &Dataset, coordination: &[Coordination]) -> Option<LocalOrder
             .for_each(|(z, c)| z_counts[z] += c);
         particles += net.len();
         let planar = dim == vitrum_io::Dim::Two
-            || vitrum_descriptors::local_order::is_monolayer(config, net.mean_bond_length());
+            || vitrum_descriptors::local_order::is_monolayer(config, &net);
         if planar {
             let r = net.rings(config).ok()?;
             euler += r.euler_characteristic();
