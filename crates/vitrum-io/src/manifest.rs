@@ -178,6 +178,10 @@ pub enum TargetKind {
     VdosBroadened { sigma: f64 },
     /// The reduced VDOS D(ω)/ω^(d−1) of the histogram (Debye level flat).
     ReducedVdos,
+    /// The histogram minus the Debye model of the same sample, D(ω) − A ω^(d−1) up to ω_D, with
+    /// A from the sample's own sound speeds (its modes at the cell's smallest wave vectors):
+    /// the excess vibrational states of the glass (the boson peak) and their deficit above.
+    DebyeExcess,
 }
 
 impl TargetKind {
@@ -186,6 +190,7 @@ impl TargetKind {
             TargetKind::VdosHistogram => "vdos-histogram",
             TargetKind::VdosBroadened { .. } => "vdos-broadened",
             TargetKind::ReducedVdos => "reduced-vdos",
+            TargetKind::DebyeExcess => "debye-excess",
         }
     }
 
@@ -201,13 +206,14 @@ impl TargetKind {
         match label {
             "vdos-histogram" => Ok(TargetKind::VdosHistogram),
             "reduced-vdos" => Ok(TargetKind::ReducedVdos),
+            "debye-excess" => Ok(TargetKind::DebyeExcess),
             other => match other.strip_prefix("vdos-broadened-").map(str::parse::<f64>) {
                 Some(Ok(sigma)) if sigma.is_finite() && sigma > 0.0 => {
                     Ok(TargetKind::VdosBroadened { sigma })
                 }
                 _ => Err(format!(
                     "unknown target kind '{other}'; known: vdos-histogram, reduced-vdos, \
-                     vdos-broadened-SIGMA (σ > 0, e.g. vdos-broadened-0.5)"
+                     debye-excess, vdos-broadened-SIGMA (σ > 0, e.g. vdos-broadened-0.5)"
                 )),
             },
         }
@@ -357,6 +363,7 @@ mod tests {
         for k in [
             TargetKind::VdosHistogram,
             TargetKind::ReducedVdos,
+            TargetKind::DebyeExcess,
             TargetKind::VdosBroadened { sigma: 0.5 },
         ] {
             assert_eq!(TargetKind::parse(&k.label()).unwrap(), k);

@@ -21,6 +21,7 @@ pub mod kpm;
 pub mod modes;
 pub mod perturbation;
 pub mod sampling_noise;
+pub mod sound;
 pub mod spec;
 pub mod spectral_properties;
 pub mod spectrum;

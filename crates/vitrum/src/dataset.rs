@@ -234,6 +234,10 @@ pub fn target_block(
             .iter()
             .map(|w| broadened_density(w, &grid.points, sigma))
             .collect::<std::result::Result<_, _>>()?,
+        TargetKind::DebyeExcess => bail!(
+            "the debye-excess target needs the structures and the potential, not only the \
+             frequencies (crate::debye_excess::block)"
+        ),
     };
     let mut grid = grid.clone();
     if let TargetKind::VdosBroadened { .. } = kind {
@@ -447,7 +451,12 @@ pub fn assemble(
     let targets = plan
         .targets
         .iter()
-        .map(|&k| target_block(k, &omegas, &grid, dim))
+        .map(|&k| match k {
+            TargetKind::DebyeExcess => {
+                crate::debye_excess::block(dir, &manifest, &configs, &omegas, &grid)
+            }
+            k => target_block(k, &omegas, &grid, dim),
+        })
         .collect::<Result<Vec<_>>>()?;
     // a converted older layout: its 3-D partials file is superseded by features/partial-rdf.npy
     let legacy_partials = dir.join(layout::PARTIALS_LEGACY);
@@ -684,6 +693,16 @@ fn compute_target(ds: &Dataset, kind: TargetKind) -> Result<TargetBlock> {
                 Some(h) => h.entry.grid.clone(),
                 None => omega_grid(&omegas, None, None, ds.manifest.units)?,
             };
+            if kind == TargetKind::DebyeExcess {
+                let configs = read_structures(&ds.dir, ds.n_samples(), dim).with_context(|| {
+                    format!(
+                        "{}: the debye-excess target needs each sample's structure \
+                         (samples/NNNN.*)",
+                        ds.dir.display()
+                    )
+                })?;
+                return crate::debye_excess::block(&ds.dir, &ds.manifest, &configs, &omegas, &grid);
+            }
             target_block(kind, &omegas, &grid, dim)
         }
     }

@@ -6,6 +6,7 @@ pub mod blas;
 pub mod cli;
 pub mod compare;
 pub mod dataset;
+pub mod debye_excess;
 pub mod measured;
 pub mod pipeline;
 pub mod plots;

@@ -535,25 +535,36 @@ fn potential_of(ds: &Dataset, potential: Option<&str>) -> Result<vitrum_theory::
     if let Some(p) = potential {
         return vitrum_theory::registry::load(p).with_context(|| format!("--potential {p}"));
     }
-    let dir = ds.dir.display();
-    match &ds.manifest.potential {
+    embedded_potential(
+        &ds.manifest,
+        &ds.dir,
+        "the theory needs φ(r): pass --potential PRESET|FILE.toml",
+    )
+}
+
+/// The vitrum potential file a dataset's manifest embeds (datasets generated with a
+/// vitrum-theory potential, natively or through LAMMPS); `why` says what needs it and the fix.
+pub fn embedded_potential(
+    manifest: &vitrum_io::manifest::Manifest,
+    dir: &std::path::Path,
+    why: &str,
+) -> Result<vitrum_theory::Model> {
+    let dir = dir.display();
+    match &manifest.potential {
         Some(spec) if spec.format == PotentialFormat::VitrumToml && spec.text.is_some() => {
             vitrum_theory::registry::from_toml(spec.text.as_deref().unwrap_or(""), &spec.name)
                 .with_context(|| format!("{dir}: the potential embedded in meta.json"))
         }
         Some(spec) => bail!(
             "{dir}: the dataset does not embed a vitrum potential file (its potential is '{}', \
-             {}); the theory needs φ(r): pass --potential PRESET|FILE.toml",
+             {}); {why}",
             spec.name,
             match spec.format {
                 PotentialFormat::Lammps => "LAMMPS commands only",
                 _ => "a free-form description",
             }
         ),
-        None => bail!(
-            "{dir}: the dataset records no potential; the theory needs φ(r): pass --potential \
-             PRESET|FILE.toml"
-        ),
+        None => bail!("{dir}: the dataset records no potential; {why}"),
     }
 }
 

@@ -242,3 +242,98 @@ fn a_generated_dataset_reports_its_local_order() {
         }
     }
 }
+
+/// The `debye-excess` target of a generated dataset: each row is the sample's histogram minus
+/// its own Debye model, A ω^{d−1} up to ω_D with A = V·2π(1/c_L² + 1/c_T²)/((2π)²·modes) in 2D
+/// from the per-sample sound speeds the block records (checked against that formula to
+/// 1e-12), and since both integrate to 1 over a grid reaching past every mode and ω_D, each row
+/// integrates to 0 (1e-12). The speeds are physical: c_L > c_T > 0, both rising with density
+/// across the four samples (ρ 1.1 → 1.35). Without structures (fixtures/dataset-ka2d) the
+/// error says what is missing.
+#[test]
+fn the_debye_excess_is_each_samples_histogram_minus_its_own_debye_model() {
+    let dir = tempfile::tempdir().unwrap();
+    run_study(
+        dir.path(),
+        "name = \"gen\"\n[data]\nsystem = \"ka2d\"\nsamples = 4\nn = 128\n\
+         vary = \"density=1.1..1.35\"\n[data.protocol]\nmelt_steps = 200\nquench_steps = 300\n\
+         [data.grids]\nr_max = 3.0\nr_bins = 60\nomega_bins = 20\n\
+         [targets]\nkind = \"debye-excess\"\n\
+         [split]\ntest_fraction = 0.25\n[fit]\nbackends = [\"native-ridge\"]\ncv = 2\n",
+    );
+    let data = dir.path().join("report/dataset");
+    succeed(vitrum().args(["featurize", "-q"]).arg(&data).args([
+        "--target",
+        "vdos-histogram",
+        "--target",
+        "debye-excess",
+    ]));
+    let d = vitrum::io::Dataset::read(&data).unwrap();
+    let hist = &d.targets[0];
+    let excess = &d.targets[1];
+    assert_eq!(excess.entry.kind.label(), "debye-excess");
+    let p = &excess.entry.params;
+    let grid = &excess.entry.grid;
+    let widths = grid.widths();
+    let densities = d.manifest.densities().unwrap();
+    let n = 128.0;
+    let mut speeds = Vec::new();
+    for s in 0..4 {
+        let (cl, ct) = (p["c_l"][s].as_f64().unwrap(), p["c_t"][s].as_f64().unwrap());
+        let wd = p["omega_debye"][s].as_f64().unwrap();
+        assert!(cl > ct && ct > 0.0, "{cl} {ct}");
+        assert!(wd < *grid.edges.last().unwrap());
+        let integral: f64 = excess
+            .data
+            .row(s)
+            .iter()
+            .zip(&widths)
+            .map(|(v, w)| v * w)
+            .sum();
+        assert!(integral.abs() < 1e-12, "{integral}");
+        // the first bin (below ω_D): mean of A ω over it
+        let volume = n / densities[s];
+        let two_pi = 2.0 * std::f64::consts::PI;
+        let a = volume * two_pi * (1.0 / (cl * cl) + 1.0 / (ct * ct))
+            / (two_pi.powi(2) * (2.0 * n - 2.0));
+        let (lo, hi) = (grid.edges[0], grid.edges[1]);
+        let debye = a * (hi * hi - lo * lo) / 2.0 / (hi - lo);
+        let want = hist.data[[s, 0]] - debye;
+        assert!(
+            (excess.data[[s, 0]] - want).abs() < 1e-12 * debye,
+            "{} vs {want}",
+            excess.data[[s, 0]]
+        );
+        speeds.push((densities[s], cl, ct));
+    }
+    speeds.sort_by(|a, b| a.0.total_cmp(&b.0));
+    eprintln!("(ρ, c_L, c_T): {speeds:.3?}");
+    assert!(
+        speeds[3].1 > speeds[0].1 && speeds[3].2 > speeds[0].2,
+        "{speeds:?}"
+    );
+
+    // a dataset without structures
+    let study = study_file(
+        dir.path(),
+        &format!(
+            "name = \"x\"\n[data]\ndataset = \"{}\"\n[targets]\nkind = \"debye-excess\"\n\
+             [split]\ntrain = \"0..120\"\ntest = \"120..150\"\n[fit]\nbackends = [\"native-ridge\"]\n",
+            fixture("dataset-ka2d").display()
+        ),
+    );
+    let out = vitrum()
+        .arg("run")
+        .arg(&study)
+        .arg("--out")
+        .arg(dir.path().join("r2"))
+        .arg("-q")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        err.contains("debye-excess") && err.contains("samples/"),
+        "{err}"
+    );
+}

@@ -41,6 +41,27 @@ fn pearson(a: &[f64], b: &[f64]) -> f64 {
     .unwrap()
 }
 
+/// corr(W, K̃₂) within each channel; `support` maps the columns of `w` and `k2` to the table's
+/// channel-major feature index.
+fn per_channel(
+    w: &[f64],
+    k2: &[f64],
+    support: &[usize],
+    table: &vitrum_theory::perturbation::PairTable,
+) -> Vec<f64> {
+    let n_r = table.n_r();
+    (0..table.n_channels())
+        .map(|c| {
+            let idx: Vec<usize> = (0..support.len())
+                .filter(|&j| support[j] / n_r == c)
+                .collect();
+            let a: Vec<f64> = idx.iter().map(|&j| w[j]).collect();
+            let b: Vec<f64> = idx.iter().map(|&j| k2[j]).collect();
+            pearson(&a, &b)
+        })
+        .collect()
+}
+
 /// W of ridge on (x, y), α by 5-fold CV over `alphas`; returns (W row, α).
 fn ridge_w(x: &Array2<f64>, y: &Array2<f64>, alphas: Vec<f64>) -> (Vec<f64>, f64, f64) {
     let params = FitOptions::new().validate().unwrap();
@@ -82,17 +103,7 @@ fn ridge_on_m2_recovers_the_identifiable_part_of_k2() {
 
     let (w, alpha, _) = ridge_w(&x, &m2, logspace(-10.0, 2.0, 13));
     let overall = pearson(&w, &k2);
-    let n_r = d.table.n_r();
-    let per_channel: Vec<f64> = (0..d.table.n_channels())
-        .map(|c| {
-            let idx: Vec<usize> = (0..support.len())
-                .filter(|&j| support[j] / n_r == c)
-                .collect();
-            let a: Vec<f64> = idx.iter().map(|&j| w[j]).collect();
-            let b: Vec<f64> = idx.iter().map(|&j| k2[j]).collect();
-            pearson(&a, &b)
-        })
-        .collect();
+    let per_channel = per_channel(&w, &k2, &support, &d.table);
 
     // the identifiable part of K̃₂: the minimum-norm fit to targets exactly linear on the grid
     let exact = x.dot(&Array1::from(k2.clone())).insert_axis(Axis(1));
@@ -241,17 +252,7 @@ fn ridge_on_m2_recovers_k2_when_the_rows_determine_it() {
     let k2: Vec<f64> = support.iter().map(|&j| k2_all[j]).collect();
     let (w, alpha, _) = ridge_w(&x, &s.m2, logspace(-12.0, 0.0, 13));
     let overall = pearson(&w, &k2);
-    let n_r = s.table.n_r();
-    let per_channel: Vec<f64> = (0..s.table.n_channels())
-        .map(|c| {
-            let idx: Vec<usize> = (0..support.len())
-                .filter(|&j| support[j] / n_r == c)
-                .collect();
-            let a: Vec<f64> = idx.iter().map(|&j| w[j]).collect();
-            let b: Vec<f64> = idx.iter().map(|&j| k2[j]).collect();
-            pearson(&a, &b)
-        })
-        .collect();
+    let per_channel = per_channel(&w, &k2, &support, &s.table);
     eprintln!(
         "{n} snapshots, {} supported bins of {p}; α = {alpha:e}; corr(W, K̃₂) = {overall:.5} \
          (channels {per_channel:.5?})",

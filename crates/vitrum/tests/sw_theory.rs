@@ -6,6 +6,9 @@
 //! against the eigenvalue VDOS, and the cost of a 100-ω × 200-r kernel. The 3D checks (a-Si) are
 //! in crates/vitrum-theory/tests/three_body.rs.
 
+#[path = "../../vitrum-theory/tests/support/spectra.rs"]
+mod spectra;
+use spectra::{histogram, moments, r2_and_w1};
 use std::sync::OnceLock;
 use std::time::Instant;
 use vitrum_descriptors::{PairCutoffs, RdfParams, bond_angles, rdf};
@@ -295,45 +298,6 @@ fn the_2d_linear_response_with_three_body_matches_finite_differences() {
         );
         assert_eq!(at(&c.g, c.rho), resp.d_qca);
     }
-}
-
-fn histogram(omega: &[f64], edges: &[f64]) -> Vec<f64> {
-    let mut h = vec![0.0; edges.len() - 1];
-    for &w in omega {
-        if let Some(i) = edges.windows(2).position(|e| w >= e[0] && w < e[1]) {
-            h[i] += 1.0;
-        }
-    }
-    h.iter()
-        .zip(edges.windows(2))
-        .map(|(c, e)| c / (omega.len() as f64 * (e[1] - e[0])))
-        .collect()
-}
-
-fn moments(density: &[f64], edges: &[f64]) -> (f64, f64) {
-    let mut m = (0.0, 0.0);
-    for (d, e) in density.iter().zip(edges.windows(2)) {
-        let (w, width) = (0.5 * (e[0] + e[1]), e[1] - e[0]);
-        m.0 += d * w * width;
-        m.1 += d * w * w * width;
-    }
-    m
-}
-
-/// Variance-weighted R² of one spectrum and W₁ of the two histograms (∫|F − F̂| dω).
-fn r2_and_w1(y: &[f64], yhat: &[f64], edges: &[f64]) -> (f64, f64) {
-    let mean = y.iter().sum::<f64>() / y.len() as f64;
-    let ss_res: f64 = y.iter().zip(yhat).map(|(a, b)| (a - b).powi(2)).sum();
-    let ss_tot: f64 = y.iter().map(|a| (a - mean).powi(2)).sum();
-    let (mut f, mut fh, mut w1) = (0.0, 0.0, 0.0);
-    for ((a, b), e) in y.iter().zip(yhat).zip(edges.windows(2)) {
-        let width = e[1] - e[0];
-        let (f0, fh0) = (f, fh);
-        f += a * width;
-        fh += b * width;
-        w1 += 0.5 * ((f0 - fh0).abs() + (f - fh).abs()) * width;
-    }
-    (1.0 - ss_res / ss_tot, w1)
 }
 
 /// The QCA VDOS of the pair part alone and with the three-body part against the histogram of

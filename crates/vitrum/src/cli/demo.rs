@@ -1,5 +1,5 @@
 //! `vitrum demo`: the built-in study, KA 2D glasses generated natively and fitted with every
-//! backend, end to end in about a minute and a half on two cores.
+//! backend, end to end in under a minute on two cores (docs/performance.md).
 
 use crate::pipeline::Study;
 use anyhow::Result;

@@ -15,7 +15,8 @@ rewrites the feature blocks (features.npy = total-rdf, features/<kind>.npy), the
 total-rdf and partial-rdf on the --r-max/--r-bins grid. Descriptors: total-rdf, partial-rdf, sq,
 sq-direct, bond-angles, coordination, neutron-rdf, xray-rdf (docs/pipeline.md lists their
 parameters). Targets:
-vdos-histogram, reduced-vdos, vdos-broadened-SIGMA.
+vdos-histogram, reduced-vdos, debye-excess (each sample's histogram minus its own Debye model, from
+its sound speeds: needs the structures and a vitrum-theory potential), vdos-broadened-SIGMA.
 
 Examples:
   vitrum featurize ka2d-data --r-max 4 --r-bins 160 --omega-max 80 --omega-bins 50
@@ -29,7 +30,8 @@ pub struct FeaturizeArgs {
     /// A feature block: KIND or KIND:KEY=VALUE,KEY=VALUE (repeatable).
     #[arg(long = "feature", value_name = "KIND[:PARAMS]")]
     pub features: Vec<String>,
-    /// A target block: vdos-histogram, reduced-vdos or vdos-broadened-SIGMA (repeatable).
+    /// A target block: vdos-histogram, reduced-vdos, debye-excess or vdos-broadened-SIGMA
+    /// (repeatable).
     #[arg(long = "target", value_name = "KIND")]
     pub targets: Vec<String>,
 }
