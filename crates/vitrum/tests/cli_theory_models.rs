@@ -204,7 +204,7 @@ fn theory_backends_refuse_other_features_non_pair_potentials_and_a_missing_poten
 /// the same split (the theory on the dataset's partials and densities, whatever the study's
 /// [features]), its held-out R² equals `vitrum fit` + `vitrum evaluate`'s (0.6848 and 0.9360),
 /// its model file is written, its learning curve is drawn, and the report shows ridge's W and
-/// K side by side.
+/// K side by side, with the sum rule each implies against K₂.
 #[test]
 fn study_files_fit_the_theory_backends_and_their_learning_curves() {
     let dir = tempfile::tempdir().unwrap();
@@ -256,6 +256,17 @@ fn study_files_fit_the_theory_backends_and_their_learning_curves() {
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(md.contains("correlation of W and K"), "{md}");
     assert!(md.contains("first-order) dispersion"), "{md}");
+    // the sum rule each map implies against K₂, as the library computes it
+    // (crates/vitrum/tests/w_against_k.rs: 0.339 for ridge's W, 0.9955 for K, on the same fit)
+    let caption = md
+        .lines()
+        .find(|l| l.contains("Sum rule"))
+        .unwrap_or_else(|| panic!("no sum-rule caption in\n{md}"));
+    eprintln!("{caption}");
+    assert!(
+        caption.contains("correlation 0.339 for W") && caption.contains("0.996 for K"),
+        "{caption}"
+    );
     let curves = results["learning_curves"].as_array().unwrap();
     for name in ["native-ridge", "theory", "theory-prior-ridge"] {
         let c = curves

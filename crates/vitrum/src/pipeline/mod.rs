@@ -117,6 +117,42 @@ pub struct Artifacts {
     /// The first-order dispersion at the `theory` model's reference structure, when the study
     /// fitted it.
     pub dispersion: Option<DispersionCurves>,
+    /// What the sum-rule comparison of W against K needs, when the study fitted `theory`.
+    pub sum_rule: Option<SumRuleInputs>,
+}
+
+/// The exact M2 kernel K₂ at the `theory` model's reference density (channel-major, like the
+/// partial-g rows), the r bin midpoints of one channel, and the target's ω bin edges in √eigenvalue
+/// units (the units of K₂): what `vitrum_theory::perturbation::compare_kernels` takes.
+#[derive(Debug, Clone)]
+pub struct SumRuleInputs {
+    pub k2: Vec<f64>,
+    pub r: Vec<f64>,
+    pub omega_edges: Vec<f64>,
+}
+
+/// K₂ of the pair table the study read for `theory`, at its fitted reference density.
+fn theory_sum_rule(
+    theory: &Option<Result<TheoryRows>>,
+    models: &[(String, Box<dyn Predictor>, Array2<f64>)],
+) -> Option<SumRuleInputs> {
+    let Some(Ok(data)) = theory else {
+        return None;
+    };
+    let model = models.iter().find_map(|(_, m, _)| {
+        m.as_any()
+            .downcast_ref::<crate::theory_models::TheoryPredictor>()
+    })?;
+    let c = &data.context;
+    Some(SumRuleInputs {
+        k2: vitrum_theory::perturbation::m2_kernel(&c.table, model.rho0).ok()?,
+        r: c.table.r.clone(),
+        omega_edges: c
+            .omega_edges
+            .iter()
+            .map(|w| w / c.frequency_factor)
+            .collect(),
+    })
 }
 
 /// ω_L(k), ω_T(k) in the dataset's frequency units (0 where ω² < 0), k on (0, 3 k_D].
@@ -553,6 +589,7 @@ pub fn run(study: &Study, out: &Path, quiet: bool) -> Result<(Outcome, Artifacts
         mean_d: mean_of(&y_train),
         y_test,
         dispersion: theory_dispersion(&theory, &models, ds.manifest.units),
+        sum_rule: theory_sum_rule(&theory, &models),
         models,
     };
     Ok((outcome, artifacts))

@@ -270,8 +270,9 @@ fn w_against_k(dir: &Path, art: &Artifacts) -> Result<Vec<Written>> {
         format!(
             "W against K: the weights of native-ridge{alpha} on the partial g_ab(r), on the same \
              colour scale as the first-order kernel below (saturating at {}); correlation of W and \
-             K over the (ω, r) where the training g is non-zero: {corr:.3}",
-            short(scale)
+             K over the (ω, r) where the training g is non-zero: {corr:.3}{}",
+            short(scale),
+            sum_rule_text(art, w.view(), k.view(), &theory.g0)
         ),
     ));
     out.push(written(
@@ -284,6 +285,50 @@ fn w_against_k(dir: &Path, art: &Artifacts) -> Result<Vec<Written>> {
         ),
     ));
     Ok(out)
+}
+
+/// The sum rule each map implies, Σ_i ω_i² M(ω_i, r) Δω_i against the exact K₂(r)
+/// (`compare_kernels`), and the r range per channel where W and K agree (column correlation
+/// over ω ≥ 0.5); empty when the study has no pair table for it.
+fn sum_rule_text(
+    art: &Artifacts,
+    w: ArrayView2<f64>,
+    k: ArrayView2<f64>,
+    g0: &vitrum_regress::ndarray::Array1<f64>,
+) -> String {
+    let Some(s) = &art.sum_rule else {
+        return String::new();
+    };
+    let support: Vec<bool> = g0.iter().map(|&g| g != 0.0).collect();
+    let Ok(c) = vitrum_theory::perturbation::compare_kernels(
+        w,
+        k,
+        &support,
+        &s.r,
+        &s.omega_edges,
+        &s.k2,
+        0.5,
+    ) else {
+        return String::new();
+    };
+    let ranges: Vec<String> = c
+        .agreement
+        .iter()
+        .enumerate()
+        .map(|(ch, a)| match a {
+            Some((lo, hi)) => format!("channel {}: r {}–{}", ch + 1, short(*lo), short(*hi)),
+            None => format!("channel {}: nowhere", ch + 1),
+        })
+        .collect();
+    format!(
+        ". Sum rule (the M2 kernel a map implies, Σ ω² M(ω, r) Δω, against the exact K₂(r)): \
+         correlation {:.3} for W (at {:.3} of K₂'s scale), {:.3} for K. W and K agree (their \
+         columns correlate ≥ 0.5 over ω) over {}",
+        c.sum_rule_correlation_w,
+        c.sum_rule_scale_w,
+        c.sum_rule_correlation_k,
+        ranges.join(", ")
+    )
 }
 
 #[cfg(test)]
