@@ -3,7 +3,8 @@
 //! (fᵀW) g + fᵀb, and the error of that prediction can be compared with a model fitted to P
 //! directly. Per vibrational mode (D integrates to 1 over the modes), harmonic and quantum:
 //! heat capacity c(x) = x² eˣ/(eˣ − 1)² and entropy s(x) = x/(eˣ − 1) − ln(1 − e⁻ˣ) in units of
-//! k_B, x = hν/(k_B T). They need a frequency in physical units (LAMMPS `metal`: ν in THz);
+//! k_B, x = hν/(k_B T). They need a frequency in physical units: a `metal` dataset's ω grid is
+//! √λ in (eV/Å²/amu)^½, so ν = 15.633302 THz × ω ([`crate::units::METAL_THZ_PER_SQRT_EIGENVALUE`]);
 //! reduced Lennard-Jones units have no ħ, and there the classical values (c = 1) say nothing
 //! about the spectrum.
 
@@ -68,15 +69,20 @@ impl FromStr for SpectralProperty {
 }
 
 impl SpectralProperty {
-    /// What it is, with its unit for a spectrum in `units`.
+    /// What it is, with its unit for a spectrum in `units` (the moments in the grid's own
+    /// frequency unit, √λ for metal).
     pub fn label(&self, units: UnitSystem) -> String {
-        let f = if units == UnitSystem::Metal {
-            "THz"
-        } else {
-            "ω"
-        };
+        let f = units.frequency_unit();
         match self {
-            SpectralProperty::SecondMoment => format!("⟨ω²⟩ ({f}²)"),
+            SpectralProperty::SecondMoment => {
+                // the eigenvalue unit: (·)^½ squared is the inside; τ⁻¹ squared is τ⁻²
+                let squared = match f.strip_prefix('(').and_then(|g| g.strip_suffix(")^½")) {
+                    Some(inside) => inside.to_string(),
+                    None if f == "τ⁻¹" => "τ⁻²".to_string(),
+                    None => format!("({f})²"),
+                };
+                format!("⟨ω²⟩ ({squared})")
+            }
             SpectralProperty::MeanFrequency => format!("⟨ω⟩ ({f})"),
             SpectralProperty::HeatCapacity { kelvin } => {
                 format!("C_v per mode at {kelvin} K (k_B)")
@@ -98,10 +104,12 @@ impl SpectralProperty {
                     units.name()
                 )));
             }
+            // the grid is √λ in (eV/Å²/amu)^½; ν in THz is 15.633302 times it
+            let thz = crate::units::METAL_THZ_PER_SQRT_EIGENVALUE;
             Ok(points
                 .iter()
                 .zip(widths)
-                .map(|(nu, w)| c(KELVIN_PER_THZ * nu / kelvin) * w)
+                .map(|(omega, w)| c(KELVIN_PER_THZ * thz * omega / kelvin) * w)
                 .collect())
         };
         match *self {
@@ -151,12 +159,26 @@ mod tests {
         assert!((entropy(1.0) - s1).abs() < 1e-15);
         assert!((heat_capacity(1e-3) - 1.0).abs() < 1e-6);
         assert!(heat_capacity(800.0) == 0.0 && heat_capacity(800.0).is_finite());
-        // x = hν/(k_B T) = 1 at ν = 1 THz, T = 47.99 K: a one-bin spectrum D = 1/Δν
+        // x = hν/(k_B T) = 1 at ν = 1 THz, T = 47.99 K: a one-bin spectrum D = 1/Δω at
+        // ω = √λ = 1/15.633302 (eV/Å²/amu)^½, the grid unit of a metal dataset
         let p = SpectralProperty::HeatCapacity {
             kelvin: KELVIN_PER_THZ,
         };
-        let w = p.weights(&[1.0], &[0.5], UnitSystem::Metal).unwrap();
+        let one_thz = 1.0 / crate::units::METAL_THZ_PER_SQRT_EIGENVALUE;
+        let w = p.weights(&[one_thz], &[0.5], UnitSystem::Metal).unwrap();
         assert!((w[0] / 0.5 - c1).abs() < 1e-14);
+        assert_eq!(
+            SpectralProperty::MeanFrequency.label(UnitSystem::Metal),
+            "⟨ω⟩ ((eV/Å²/amu)^½)"
+        );
+        assert_eq!(
+            SpectralProperty::SecondMoment.label(UnitSystem::Metal),
+            "⟨ω²⟩ (eV/Å²/amu)"
+        );
+        assert_eq!(
+            SpectralProperty::SecondMoment.label(UnitSystem::Lj),
+            "⟨ω²⟩ (τ⁻²)"
+        );
         let m2 = SpectralProperty::SecondMoment
             .weights(&[1.0, 3.0], &[2.0, 2.0], UnitSystem::Lj)
             .unwrap();

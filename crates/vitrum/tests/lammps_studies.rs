@@ -48,7 +48,8 @@ fn run_tiny(dir: &Path, example: &str, system: &str, n: usize, vary: &str) -> Va
         "{name}\n\n[data]\nsystem = \"{system}\"\nbackend = \"lammps\"\nsamples = 6\nn = {n}\n\
          seed = 11\nvary = \"{vary}\"\n\n[data.protocol]\nmelt_steps = 300\n\n[data.grids]{grids}\n\
          [split]\ntrain = \"0..4\"\ntest = \"4..6\"\n\n[fit]\nbackends = [\"native-ols\", \
-         \"native-ridge\", \"native-elasticnet\"]\ncv = 2\n"
+         \"native-ridge\", \"native-elasticnet\"]\ncv = 2\n\
+         [report]\nproperties = [\"cv:300\"]\n"
     );
     let path = dir.join(example);
     std::fs::write(&path, study).unwrap();
@@ -83,6 +84,14 @@ fn check_modes_and_fits(r: &Value, max_thz: f64) -> f64 {
         assert!(r2.is_some_and(f64::is_finite), "{b}");
     }
     hi
+}
+
+/// The mean over the test glasses of the harmonic heat capacity per mode at 300 K (k_B), from
+/// the report's properties: ν = 15.633 THz × √λ of the metal-unit ω grid.
+fn heat_capacity_300k(r: &Value) -> f64 {
+    let p = &r["properties"][0];
+    assert_eq!(p["property"], "cv:300", "{p}");
+    p["test_mean"].as_f64().unwrap()
 }
 
 fn coordination<'a>(r: &'a Value, pair: &str) -> &'a Value {
@@ -123,6 +132,12 @@ fn the_a_sic_study_runs_through_lammps_and_gives_a_chemically_ordered_network() 
         "a-SiC: ν_max {hi:.1} THz, n(Si←C) {n_si_c:.2}, homonuclear {h:.3} (random {random:.3})"
     );
     assert!((2.5..4.5).contains(&n_si_c), "{sic}");
+    // a stiff network at room temperature is far from classical: c(x) = x²eˣ/(eˣ − 1)² at
+    // x = hν/k_BT ≈ 2.6 for its mean ν ≈ 16 THz; a frequency-unit slip (ν read as √λ, 15.6×
+    // too low) would give ≈ 1
+    let cv = heat_capacity_300k(&r);
+    eprintln!("a-SiC: C_v per mode at 300 K {cv:.3} k_B");
+    assert!((0.2..0.8).contains(&cv), "{cv}");
     assert!(h < 0.2 && random > 0.45, "{h} vs {random}");
 }
 
@@ -157,6 +172,10 @@ fn the_cu_zr_al_study_runs_through_lammps_and_gives_a_dense_metallic_glass() {
     let ico = local["icosahedral_fraction"].as_f64();
     eprintln!("Cu–Zr–Al: ν_max {hi:.2} THz, mean bonds per atom {bonds:.2}, icosahedral {ico:?}");
     assert!((7.0..16.0).contains(&bonds), "{}", r["sanity"]);
+    // soft metal: mean ν ≈ 4.6 THz, x ≈ 0.7, close to classical but measurably below it
+    let cv = heat_capacity_300k(&r);
+    eprintln!("Cu–Zr–Al: C_v per mode at 300 K {cv:.4} k_B");
+    assert!((0.85..0.99).contains(&cv), "{cv}");
     assert!(
         ico.is_some_and(|f| (0.0..=1.0).contains(&f)),
         "{}",
