@@ -344,16 +344,15 @@ pub fn input_script(
             let _ = writeln!(w, "fix_modify   1 temp tplanar");
         }
     };
-    thermostat(&mut s, tm, tm);
-    let _ = writeln!(s, "run          {}", protocol.melt_steps);
-    let _ = writeln!(s, "unfix        1");
-    thermostat(&mut s, tm, tf);
-    let _ = writeln!(s, "run          {}", protocol.quench_steps);
-    let _ = writeln!(s, "unfix        1");
+    thermostat(w, tm, tm);
+    let _ = writeln!(w, "run          {}", protocol.melt_steps);
+    let _ = writeln!(w, "unfix        1");
+    thermostat(w, tm, tf);
+    let _ = writeln!(w, "run          {}", protocol.quench_steps);
+    let _ = writeln!(w, "unfix        1");
     if protocol.planar_md {
-        let _ = writeln!(s, "unfix        planar");
+        let _ = writeln!(w, "unfix        planar");
     }
-    let w = &mut s;
     let _ = writeln!(w, "min_style    {}", lmp.min_style);
     let _ = writeln!(
         w,

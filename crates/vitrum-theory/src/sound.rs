@@ -50,6 +50,15 @@ pub fn sound_speeds(
             .collect();
         let k_norm = k.iter().map(|v| v * v).sum::<f64>().sqrt();
         let k_hat: Vec<f64> = k.iter().map(|v| v / k_norm).collect();
+        // (cos, sin) of k·r_i: the same for every mode
+        let phases: Vec<(f64, f64)> = config
+            .positions
+            .iter()
+            .map(|p| {
+                let (s, c) = (0..d).map(|c| k[c] * p[c]).sum::<f64>().sin_cos();
+                (c, s)
+            })
+            .collect();
         let (mut w_l, mut w_t) = (Vec::new(), Vec::new());
         for (m, &w) in omega.iter().enumerate() {
             if !(w > 0.0 && w.is_finite()) {
@@ -58,9 +67,7 @@ pub fn sound_speeds(
             let e = vectors.column(m);
             // Σ_i e_i e^{ik·r_i}, split into its component along k̂ and across it
             let mut sum = vec![[0.0f64; 2]; d];
-            for (i, p) in config.positions.iter().enumerate() {
-                let phase: f64 = (0..d).map(|c| k[c] * p[c]).sum();
-                let (s, co) = phase.sin_cos();
+            for (i, &(co, s)) in phases.iter().enumerate() {
                 for c in 0..d {
                     sum[c][0] += e[d * i + c] * co;
                     sum[c][1] += e[d * i + c] * s;

@@ -17,7 +17,7 @@ use vitrum_theory::{Model, registry};
 
 #[path = "support/spectra.rs"]
 mod spectra;
-use spectra::{histogram, moments, r2_and_w1};
+use spectra::{against_exact, exact_spectrum};
 
 /// Bins of 0.05 Å to 8 Å, the fixture's rdf.csv grid.
 const R_MAX: f64 = 8.0;
@@ -398,17 +398,17 @@ fn linear_response_with_three_body_matches_finite_differences_on_asi_sw() {
 #[test]
 fn qca_vdos_with_and_without_three_body_against_the_eigenvalues_on_asi_sw() {
     let c = asi_sw();
-    let mut eig = c.eigenvalues.clone();
-    eig.sort_by(f64::total_cmp);
-    let omega: Vec<f64> = eig[3..].iter().map(|l| l.max(0.0).sqrt()).collect();
-    let wmax = omega.iter().cloned().fold(0.0, f64::max);
-    let grid = SpectrumGrid::uniform(1.15 * wmax, 60, 0.05 * wmax).unwrap();
-    let edges = grid.omega_edges.clone();
-    let exact = histogram(&omega, &edges);
-    let (m1e, m2e) = moments(&exact, &edges);
-    let m2_true = eig[3..].iter().sum::<f64>() / (eig.len() - 3) as f64;
+    let exact = exact_spectrum(&c.eigenvalues, 3);
+    let grid = exact.grid.clone();
+    let (m1e, m2e) = exact.moments;
+    let m2_true = {
+        let mut eig = c.eigenvalues.clone();
+        eig.sort_by(f64::total_cmp);
+        eig[3..].iter().sum::<f64>() / (eig.len() - 3) as f64
+    };
     eprintln!(
-        "asi-sw exact: ω_max {wmax:.4}, ⟨ω⟩ {m1e:.4}, ⟨ω²⟩ {m2e:.4} (eigenvalues: {m2_true:.4})"
+        "asi-sw exact: ω_max {:.4}, ⟨ω⟩ {m1e:.4}, ⟨ω²⟩ {m2e:.4} (eigenvalues: {m2_true:.4})",
+        exact.omega_max
     );
     assert!((m2e - m2_true).abs() < 0.02 * m2_true);
     let (pairs, _) = tables(&c, TripletCount::Product, false);
@@ -430,26 +430,7 @@ fn qca_vdos_with_and_without_three_body_against_the_eigenvalues_on_asi_sw() {
     let measured = measured_table(&c, &pairs);
     let v = three_body::vdos(&pairs, &measured, &c.g, c.rho, &grid).unwrap();
     spectra.push(("+ three-body, measured G".into(), v));
-    for (name, v) in &spectra {
-        let (m1, m2) = moments(&v.density, &edges);
-        let (r2, w1) = r2_and_w1(&exact, &v.density, &edges);
-        let norm: f64 = v
-            .density
-            .iter()
-            .zip(edges.windows(2))
-            .map(|(d, e)| d * (e[1] - e[0]))
-            .sum();
-        eprintln!(
-            "asi-sw QCA {name}: ∫ {norm:.4}, ⟨ω⟩ {m1:.4} ({:+.1} %), ⟨ω²⟩ {m2:.4} ({:+.1} %), R² \
-             {r2:.3}, W₁ {w1:.4} ({:.1} % of ω_max), clamped {} of {}",
-            100.0 * (m1 - m1e) / m1e,
-            100.0 * (m2 - m2e) / m2e,
-            100.0 * w1 / wmax,
-            v.n_clamped,
-            v.n_points
-        );
-        assert!((norm - 1.0).abs() < 0.02, "{name}: ∫ = {norm}");
-    }
+    against_exact("asi-sw", &exact, &spectra);
 }
 
 /// A diamond crystal (Si, a = 5.431 Å, 2×2×2 cells, 64 atoms): every triplet within aσ is a

@@ -8,7 +8,7 @@
 
 #[path = "../../vitrum-theory/tests/support/spectra.rs"]
 mod spectra;
-use spectra::{histogram, moments, r2_and_w1};
+use spectra::{against_exact, exact_spectrum};
 use std::sync::OnceLock;
 use std::time::Instant;
 use vitrum_descriptors::{PairCutoffs, RdfParams, bond_angles, rdf};
@@ -308,15 +308,13 @@ fn the_2d_linear_response_with_three_body_matches_finite_differences() {
 #[test]
 fn the_2d_qca_vdos_with_and_without_three_body_against_the_eigenvalues() {
     let c = case();
-    let mut eig = c.sample.eigenvalues.clone();
-    eig.sort_by(f64::total_cmp);
-    let omega: Vec<f64> = eig[2..].iter().map(|l| l.max(0.0).sqrt()).collect();
-    let wmax = omega.iter().cloned().fold(0.0, f64::max);
-    let grid = SpectrumGrid::uniform(1.15 * wmax, 60, 0.05 * wmax).unwrap();
-    let edges = grid.omega_edges.clone();
-    let exact = histogram(&omega, &edges);
-    let (m1e, m2e) = moments(&exact, &edges);
-    eprintln!("sw-2d exact: ω_max {wmax:.4}, ⟨ω⟩ {m1e:.4}, ⟨ω²⟩ {m2e:.4}");
+    let exact = exact_spectrum(&c.sample.eigenvalues, 2);
+    let grid = exact.grid.clone();
+    let (m1e, m2e) = exact.moments;
+    eprintln!(
+        "sw-2d exact: ω_max {:.4}, ⟨ω⟩ {m1e:.4}, ⟨ω²⟩ {m2e:.4}",
+        exact.omega_max
+    );
     let (pairs, _) = tables(c, TripletCount::Product);
     let mut spectra = vec![(
         "pair only".to_string(),
@@ -335,28 +333,7 @@ fn the_2d_qca_vdos_with_and_without_three_body_against_the_eigenvalues() {
     let measured = measured_table(c, &pairs);
     let v = three_body::vdos(&pairs, &measured, &c.g, c.rho, &grid).unwrap();
     spectra.push(("+ three-body, measured G".into(), v));
-    let mut m2_errors = Vec::new();
-    for (name, v) in &spectra {
-        let (m1, m2) = moments(&v.density, &edges);
-        let (r2, w1) = r2_and_w1(&exact, &v.density, &edges);
-        let norm: f64 = v
-            .density
-            .iter()
-            .zip(edges.windows(2))
-            .map(|(d, e)| d * (e[1] - e[0]))
-            .sum();
-        eprintln!(
-            "sw-2d QCA {name}: ∫ {norm:.4}, ⟨ω⟩ {m1:.4} ({:+.1} %), ⟨ω²⟩ {m2:.4} ({:+.1} %), R² \
-             {r2:.3}, W₁ {w1:.4} ({:.1} % of ω_max), clamped {} of {}",
-            100.0 * (m1 - m1e) / m1e,
-            100.0 * (m2 - m2e) / m2e,
-            100.0 * w1 / wmax,
-            v.n_clamped,
-            v.n_points
-        );
-        assert!((norm - 1.0).abs() < 0.02, "{name}: ∫ = {norm}");
-        m2_errors.push((m2 - m2e).abs());
-    }
+    let m2_errors = against_exact("sw-2d", &exact, &spectra);
     // with the exact three-body M2 (measured G) the QCA's second moment must move towards the
     // exact one: it adds the angular stiffness the pair part lacks
     let last = m2_errors.len() - 1;

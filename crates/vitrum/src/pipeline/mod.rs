@@ -131,11 +131,11 @@ pub struct SumRuleInputs {
     pub omega_edges: Vec<f64>,
 }
 
-/// K₂ of the pair table the study read for `theory`, at its fitted reference density.
-fn theory_sum_rule(
-    theory: &Option<Result<TheoryRows>>,
-    models: &[(String, Box<dyn Predictor>, Array2<f64>)],
-) -> Option<SumRuleInputs> {
+/// The rows the study read for `theory` and the fitted `theory` model, when it fitted one.
+fn fitted_theory<'a>(
+    theory: &'a Option<Result<TheoryRows>>,
+    models: &'a [(String, Box<dyn Predictor>, Array2<f64>)],
+) -> Option<(&'a TheoryRows, &'a crate::theory_models::TheoryPredictor)> {
     let Some(Ok(data)) = theory else {
         return None;
     };
@@ -143,6 +143,15 @@ fn theory_sum_rule(
         m.as_any()
             .downcast_ref::<crate::theory_models::TheoryPredictor>()
     })?;
+    Some((data, model))
+}
+
+/// K₂ of the pair table the study read for `theory`, at its fitted reference density.
+fn theory_sum_rule(
+    theory: &Option<Result<TheoryRows>>,
+    models: &[(String, Box<dyn Predictor>, Array2<f64>)],
+) -> Option<SumRuleInputs> {
+    let (data, model) = fitted_theory(theory, models)?;
     let c = &data.context;
     Some(SumRuleInputs {
         k2: vitrum_theory::perturbation::m2_kernel(&c.table, model.rho0).ok()?,
@@ -174,13 +183,7 @@ fn theory_dispersion(
     units: vitrum_io::manifest::UnitSystem,
 ) -> Option<DispersionCurves> {
     use vitrum_theory::perturbation::{debye_wavenumber, dispersion};
-    let Some(Ok(data)) = theory else {
-        return None;
-    };
-    let model = models.iter().find_map(|(_, m, _)| {
-        m.as_any()
-            .downcast_ref::<crate::theory_models::TheoryPredictor>()
-    })?;
+    let (data, model) = fitted_theory(theory, models)?;
     let table = &data.context.table;
     let k_debye = debye_wavenumber(table.dim, model.rho0);
     let n = 240;
