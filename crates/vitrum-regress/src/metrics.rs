@@ -120,11 +120,19 @@ pub struct Metrics {
     /// Root mean squared error (mean of per-target RMSE).
     pub rmse: f64,
     /// Mean over samples of the Pearson correlation between predicted and true spectrum.
+    #[serde(deserialize_with = "nan_if_null")]
     pub pearson_mean: f64,
-    /// Mean over samples of the Wasserstein-1 distance between the spectra (grid units).
+    /// Mean over samples of the Wasserstein-1 distance between the spectra (grid units); NaN
+    /// (null in JSON) when no true target is a density (signed targets such as ΔD).
+    #[serde(deserialize_with = "nan_if_null")]
     pub wasserstein1_mean: f64,
     /// Target columns constant in the evaluated samples.
     pub n_constant_targets: usize,
+}
+
+/// serde_json writes a NaN as null; read it back as NaN.
+fn nan_if_null<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<f64, D::Error> {
+    Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
 }
 
 /// Evaluates predictions; `grid` (the target grid) sets the Wasserstein spacing (1 if absent).
@@ -162,7 +170,14 @@ pub fn evaluate(
         mae: mae(y, pred),
         rmse: rmse(y, pred),
         pearson_mean: mean_of(rows().filter_map(|(t, p)| pearson(t, p)).collect()),
-        wasserstein1_mean: mean_of(rows().filter_map(|(t, p)| wasserstein1(t, p, dx)).collect()),
+        // a distance between densities: samples whose true target is signed (a spectrum
+        // relative to a reference or to a Debye model) have none
+        wasserstein1_mean: mean_of(
+            rows()
+                .filter(|(t, _)| t.iter().all(|v| *v >= 0.0))
+                .filter_map(|(t, p)| wasserstein1(t, p, dx))
+                .collect(),
+        ),
         n_constant_targets: crate::data::constant_columns(y).len(),
     })
 }
@@ -212,6 +227,26 @@ mod tests {
             (0.75 * 2.0 + 8.0) / 10.0
         );
         assert_abs_diff_eq!(r2_uniform(y.view(), q.view()), (0.75 + 0.0 + 1.0) / 3.0);
+    }
+
+    /// ΔD relative to a reference (or a Debye excess) is no density: no W₁, reported as NaN,
+    /// which JSON carries as null and reads back as NaN; the R² are unaffected.
+    #[test]
+    fn signed_targets_have_no_wasserstein_distance() {
+        let y = array![[0.1, -0.2, 0.1], [0.0, 0.1, -0.1], [0.2, 0.0, -0.2]];
+        let pred = y.clone() * 0.9;
+        let m = evaluate(y.view(), pred.view(), None).unwrap();
+        assert!(m.wasserstein1_mean.is_nan());
+        assert!(m.pearson_mean > 0.999);
+        let text = serde_json::to_string(&m).unwrap();
+        assert!(text.contains("\"wasserstein1_mean\":null"), "{text}");
+        let back: Metrics = serde_json::from_str(&text).unwrap();
+        assert!(back.wasserstein1_mean.is_nan());
+        assert_eq!(back.r2_variance_weighted, m.r2_variance_weighted);
+        // a density (the same rows made non-negative) keeps its distance
+        let dens = y.mapv(|v| v + 0.2);
+        let m = evaluate(dens.view(), (dens.clone() * 0.9).view(), None).unwrap();
+        assert!(m.wasserstein1_mean.is_finite());
     }
 
     #[test]

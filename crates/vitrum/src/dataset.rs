@@ -507,6 +507,8 @@ pub struct Selected {
     pub channels: Vec<String>,
     /// Whether the feature block was computed now (the dataset lacked it).
     pub computed: bool,
+    /// The reference whose mean spectrum the targets are relative to (subtracted), if any.
+    pub reference: Option<crate::relative::Reference>,
 }
 
 impl Selected {
@@ -559,6 +561,7 @@ pub fn select(ds: &Dataset, request: &FeatureRequest, target: TargetKind) -> Res
         target_kind: target.label(),
         channels: block.entry.channels,
         computed,
+        reference: None,
     })
 }
 

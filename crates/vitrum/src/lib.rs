@@ -12,6 +12,7 @@ pub mod pipeline;
 pub mod plots;
 pub mod progress;
 pub mod registry;
+pub mod relative;
 pub mod report;
 pub mod shards;
 pub mod theory_models;

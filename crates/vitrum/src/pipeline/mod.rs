@@ -72,6 +72,10 @@ pub struct Outcome {
     pub features: String,
     #[serde(default = "default_targets")]
     pub targets: String,
+    /// The reference dataset whose mean spectrum the targets are relative to (`[targets]
+    /// relative_to`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<crate::relative::Reference>,
     pub units: String,
     pub split: Split,
     /// ω bins constant (e.g. empty) over the training samples; see the report's note on R².
@@ -561,6 +565,7 @@ pub fn run(study: &Study, out: &Path, quiet: bool) -> Result<(Outcome, Artifacts
         n_targets: selected.targets.ncols(),
         features: selected.feature_kind.clone(),
         targets: selected.target_kind.clone(),
+        reference: selected.reference.clone(),
         units: labels.units.clone(),
         split,
         constant_target_bins_train: vitrum_regress::data::constant_columns(y_train.view()).len(),
@@ -705,6 +710,14 @@ fn estimator_rows(
         bail!(
             "{name} predicts the VDOS histogram; the study's [targets] are {}",
             selected.target_kind
+        );
+    }
+    if let Some(r) = &selected.reference {
+        bail!(
+            "{name} predicts the VDOS itself, relative to the training glasses' mean structure; \
+             the study's targets are relative to {} ([targets] relative_to): drop relative_to \
+             for the theory backends (a linear model's R² is the same either way)",
+            r.dataset
         );
     }
     let data = theory

@@ -130,6 +130,10 @@ pub struct TargetSpec {
     /// Gaussian width of `vdos-broadened`, in the frequency unit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sigma: Option<f64>,
+    /// A reference dataset (e.g. the crystal): the targets become each sample's spectrum minus
+    /// the reference's mean spectrum of the same kind on the same grid, ΔD(ω).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relative_to: Option<PathBuf>,
 }
 
 impl TargetSpec {
@@ -360,6 +364,11 @@ impl Study {
         };
         if let Some(d) = &study.data.dataset {
             study.data.dataset = Some(absolute(d));
+        }
+        if let Some(t) = study.targets.as_mut()
+            && let Some(r) = &t.relative_to
+        {
+            t.relative_to = Some(absolute(r));
         }
         if let Some(s) = &study.data.system
             && s.ends_with(".toml")

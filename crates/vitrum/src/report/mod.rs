@@ -55,10 +55,11 @@ fn blocks(outcome: &Outcome, art: &Artifacts, figures: &[figures::Written]) -> V
         "A linear model ŷ = W g + b maps each glass's radial distribution function g(r) to its \
          vibrational density of states D(ω), as first-order perturbation theory suggests \
          (ΔD(ω) ≈ ∫ K(ω, r) Δg(r) dr). {} glasses, {source}; features: g(r) on {}; targets: \
-         D(ω) on {}. Training samples {}, held-out test samples {}; α (and ρ) chosen by {}-fold \
+         {} on {}. Training samples {}, held-out test samples {}; α (and ρ) chosen by {}-fold \
          cross-validation on the training samples only.",
         outcome.n_samples,
         grid_text(&art.grid_r, &art.labels.r),
+        target_text(outcome),
         grid_text(&art.grid_omega, &art.labels.omega),
         Split::describe(&outcome.split.train),
         Split::describe(&outcome.split.test),
@@ -100,7 +101,11 @@ fn blocks(outcome: &Outcome, art: &Artifacts, figures: &[figures::Written]) -> V
                 vec![
                     r.backend.clone(),
                     format!("{:.4}", m.pearson_mean),
-                    format!("{:.3e}", m.wasserstein1_mean),
+                    if m.wasserstein1_mean.is_nan() {
+                        "— (signed targets)".to_string()
+                    } else {
+                        format!("{:.3e}", m.wasserstein1_mean)
+                    },
                     m.n_samples.to_string(),
                     r.model_file.clone().unwrap_or_default(),
                 ]
@@ -371,4 +376,26 @@ fn compare_summary(c: &crate::compare::CompareResults) -> Vec<Block> {
         )));
     }
     b
+}
+
+/// What the targets are, in symbols: the kind, and the reference subtracted (`[targets]
+/// relative_to`).
+fn target_text(outcome: &Outcome) -> String {
+    let kind = match outcome.targets.as_str() {
+        "vdos-histogram" => "D(ω)".to_string(),
+        "reduced-vdos" => "the reduced VDOS D(ω)/ω^(d−1)".to_string(),
+        "debye-excess" => "the excess over each glass's Debye model, D(ω) − D_Debye(ω)".to_string(),
+        other => match other.strip_prefix("vdos-broadened-") {
+            Some(sigma) => format!("D(ω) broadened by Gaussians of σ = {sigma}"),
+            None => other.to_string(),
+        },
+    };
+    match &outcome.reference {
+        Some(r) => format!(
+            "{kind} relative to a reference, minus the mean of the same spectrum over the {} \
+             samples of `{}` (ΔD(ω); R² is unchanged by the constant, the intercept absorbs it)",
+            r.n_samples, r.dataset
+        ),
+        None => kind,
+    }
 }
