@@ -133,6 +133,10 @@ pub struct SampleRecord {
     pub n_eigenvalues: usize,
     pub backend: String,
     pub software: Vec<(String, String)>,
+    /// The sample's sound speeds, recorded for LAMMPS-only potentials (see
+    /// [`crate::Sample::sound_speeds`]); absent otherwise and in records of older versions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sound_speeds: Option<vitrum_theory::sound::SoundSpeeds>,
 }
 
 impl GenerateSettings {
@@ -337,6 +341,7 @@ fn run_one(
         min_iterations: sample.min_iterations,
         backend: sample.backend,
         software: sample.software,
+        sound_speeds: sample.sound_speeds,
     };
     write_json(
         &sample_path(dir, i, "json"),

@@ -29,6 +29,10 @@ pub struct Sample {
     /// Backend and software versions.
     pub backend: String,
     pub software: Vec<(String, String)>,
+    /// Sound speeds from the sample's own modes (`vitrum_theory::sound`), kept where nothing
+    /// else could compute them later: LAMMPS-only potentials, whose eigenvectors exist only
+    /// while the sample is made (a vitrum-theory potential recomputes them from the structure).
+    pub sound_speeds: Option<vitrum_theory::sound::SoundSpeeds>,
 }
 
 /// A way to make a glass sample from a protocol and a seed. Deterministic: the same protocol and
@@ -362,6 +366,7 @@ pub fn finish(
         eigenvalues,
         backend: backend.into(),
         software: vec![("vitrum-sim".into(), env!("CARGO_PKG_VERSION").to_string())],
+        sound_speeds: None,
         config,
     })
 }

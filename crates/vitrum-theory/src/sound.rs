@@ -16,7 +16,7 @@ use ndarray::ArrayView2;
 use vitrum_io::Configuration;
 
 /// Longitudinal and transverse sound speeds of one sample (frequency unit × length unit).
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SoundSpeeds {
     pub c_l: f64,
     pub c_t: f64,

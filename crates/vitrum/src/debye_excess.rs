@@ -3,8 +3,10 @@
 //! (`vitrum_theory::sound`: its modes at the smallest wave vectors of its cell). The excess is
 //! the glass's extra low-frequency states (the boson peak, flat in D/ω^{d−1}) and their deficit
 //! near ω_D; a linear model of it reads which structure carries the anomaly. The speeds need
-//! each sample's eigenvectors, so the dataset must keep its structures and embed a vitrum-theory
-//! potential; the per-sample c_L, c_T and ω_D are the block's parameters.
+//! each sample's eigenvectors: recomputed from its structure with the dataset's embedded
+//! vitrum-theory potential, or — LAMMPS-only potentials (a-SiC, Cu–Zr–Al) — recorded by
+//! vitrum-sim when LAMMPS made the sample. The per-sample c_L, c_T and ω_D are the block's
+//! parameters.
 
 use crate::theory_models::embedded_potential;
 use anyhow::{Context as _, Result};
@@ -17,6 +19,60 @@ use vitrum_theory::modes::dense_modes;
 use vitrum_theory::sound::{Debye, SoundSpeeds, sound_speeds};
 use vitrum_theory::spectrum::histogram_density;
 
+/// Where each sample's sound speeds come from: its modes, recomputed with the dataset's
+/// embedded vitrum-theory potential, or the speeds recorded when LAMMPS made it (LAMMPS-only
+/// potentials: the eigenvectors existed only then).
+enum SpeedSource {
+    Potential(vitrum_theory::Model),
+    Recorded(Vec<SoundSpeeds>),
+}
+
+impl SpeedSource {
+    fn of(dir: &Path, manifest: &Manifest, n: usize) -> Result<SpeedSource> {
+        let why = "the debye-excess target needs each sample's sound speeds: from its \
+                   eigenvectors through a vitrum-theory potential, or recorded in \
+                   samples/NNNN.json when LAMMPS made it with a LAMMPS-only potential";
+        let model = match embedded_potential(manifest, dir, why) {
+            Ok(m) => return Ok(SpeedSource::Potential(m)),
+            Err(e) => e,
+        };
+        let recorded: Option<Vec<SoundSpeeds>> = (0..n)
+            .map(|i| {
+                vitrum_sim::SampleRecord::read(dir, i)
+                    .ok()
+                    .and_then(|r| r.sound_speeds)
+            })
+            .collect();
+        recorded.map(SpeedSource::Recorded).ok_or_else(|| {
+            model.context(
+                "and its sample records hold no sound speeds (a slab — a monolayer has no bulk \
+                 Debye model — or a dataset made before vitrum recorded them: regenerate it; \
+                 reduced-vdos gives the Debye-scaled spectrum without speeds)",
+            )
+        })
+    }
+
+    /// Sample i's speeds.
+    fn speeds(&self, c: &Configuration, i: usize) -> Result<SoundSpeeds> {
+        match self {
+            SpeedSource::Recorded(v) => Ok(v[i]),
+            SpeedSource::Potential(model) => {
+                let sys = model.bind(c)?;
+                let (spec, vectors) = dense_modes(model, &sys)?;
+                let d = c.dim.get();
+                // the d lowest (translations) are left out, as in the histogram
+                let omega: Vec<f64> = spec
+                    .eigenvalues
+                    .iter()
+                    .enumerate()
+                    .map(|(m, l)| if m < d { 0.0 } else { l.max(0.0).sqrt() })
+                    .collect();
+                Ok(sound_speeds(c, &omega, vectors.view())?)
+            }
+        }
+    }
+}
+
 /// The block for `configs` (sample order) with the frequencies `omegas` of the dataset's
 /// eigenvalues (the d translations dropped) on the histogram `grid`.
 pub fn block(
@@ -26,13 +82,7 @@ pub fn block(
     omegas: &[Vec<f64>],
     grid: &Grid,
 ) -> Result<TargetBlock> {
-    let model = embedded_potential(
-        manifest,
-        dir,
-        "the debye-excess target needs each sample's eigenvectors for its sound speeds, so a \
-         vitrum-theory potential (datasets made with LAMMPS-only potentials have none; use \
-         reduced-vdos for the Debye-scaled spectrum instead)",
-    )?;
+    let source = SpeedSource::of(dir, manifest, configs.len())?;
     let edges = grid.edges.clone();
     let rows: Vec<(Vec<f64>, SoundSpeeds, Debye)> = configs
         .par_iter()
@@ -40,17 +90,8 @@ pub fn block(
         .enumerate()
         .map(|(i, (c, w))| -> Result<_> {
             let context = || format!("{}: sample {i:04}, debye-excess", dir.display());
-            let sys = model.bind(c).with_context(context)?;
-            let (spec, vectors) = dense_modes(&model, &sys).with_context(context)?;
+            let speeds = source.speeds(c, i).with_context(context)?;
             let d = c.dim.get();
-            // the d lowest (translations) are left out, as in the histogram
-            let omega: Vec<f64> = spec
-                .eigenvalues
-                .iter()
-                .enumerate()
-                .map(|(m, l)| if m < d { 0.0 } else { l.max(0.0).sqrt() })
-                .collect();
-            let speeds = sound_speeds(c, &omega, vectors.view()).with_context(context)?;
             let debye = Debye::new(d, c.volume(), d * c.len() - d, speeds).with_context(context)?;
             let hist = histogram_density(w, grid.max(), grid.len());
             let row = hist
@@ -64,6 +105,10 @@ pub fn block(
     let n_w = grid.len();
     let params = serde_json::json!({
         "sound_speeds": "median frequency of each branch's weight at the cell's smallest k, / |k|",
+        "speeds_from": match source {
+            SpeedSource::Potential(_) => "the embedded vitrum-theory potential's modes",
+            SpeedSource::Recorded(_) => "the sample records (LAMMPS's dynamical matrix)",
+        },
         "c_l": rows.iter().map(|r| r.1.c_l).collect::<Vec<_>>(),
         "c_t": rows.iter().map(|r| r.1.c_t).collect::<Vec<_>>(),
         "omega_debye": rows.iter().map(|r| r.2.omega_d).collect::<Vec<_>>(),

@@ -94,6 +94,57 @@ fn heat_capacity_300k(r: &Value) -> f64 {
     p["test_mean"].as_f64().unwrap()
 }
 
+/// One ω unit of a metal dataset times one Å in km/s: √(eV/(Å² amu)) = 9.82269e13 s⁻¹.
+const KM_S_PER_UNIT: f64 = 9.82269;
+
+/// The `debye-excess` block of a LAMMPS-only study's dataset: the sound speeds come from the
+/// sample records (LAMMPS's dynamical matrix, diagonalised when the sample was made), and each
+/// row integrates to 0 (histogram and Debye model both hold every mode, ω_D inside the grid).
+/// Returns each sample's (c_L, c_T) in km/s.
+fn debye_speeds_km_s(out: &Path) -> Vec<(f64, f64)> {
+    let data = out.join("dataset");
+    succeed(vitrum().args(["featurize", "-q"]).arg(&data).args([
+        "--target",
+        "vdos-histogram",
+        "--target",
+        "debye-excess",
+    ]));
+    let d = vitrum::io::Dataset::read(&data).unwrap();
+    let excess = &d.targets[1];
+    let p = &excess.entry.params;
+    assert!(
+        p["speeds_from"]
+            .as_str()
+            .unwrap()
+            .contains("sample records"),
+        "{p}"
+    );
+    let widths = excess.entry.grid.widths();
+    (0..d.n_samples())
+        .map(|s| {
+            let integral: f64 = excess
+                .data
+                .row(s)
+                .iter()
+                .zip(&widths)
+                .map(|(v, w)| v * w)
+                .sum();
+            // two sums of ≈ 1 over ≤ 100 bins: round-off only
+            assert!(integral.abs() < 1e-12, "sample {s}: ∫ = {integral}");
+            let (cl, ct) = (p["c_l"][s].as_f64().unwrap(), p["c_t"][s].as_f64().unwrap());
+            (cl * KM_S_PER_UNIT, ct * KM_S_PER_UNIT)
+        })
+        .collect()
+}
+
+fn mean_speeds(speeds: &[(f64, f64)]) -> (f64, f64) {
+    let n = speeds.len() as f64;
+    (
+        speeds.iter().map(|s| s.0).sum::<f64>() / n,
+        speeds.iter().map(|s| s.1).sum::<f64>() / n,
+    )
+}
+
 fn coordination<'a>(r: &'a Value, pair: &str) -> &'a Value {
     r["sanity"]["coordination"]
         .as_array()
@@ -139,6 +190,17 @@ fn the_a_sic_study_runs_through_lammps_and_gives_a_chemically_ordered_network() 
     eprintln!("a-SiC: C_v per mode at 300 K {cv:.3} k_B");
     assert!((0.2..0.8).contains(&cv), "{cv}");
     assert!(h < 0.2 && random > 0.45, "{h} vs {random}");
+    // sound: amorphous SiC films measure c_L ≈ 9–12 km/s, c_T ≈ 5–7 km/s; 64 atoms quenched
+    // in a few hundred steps are softer and the smallest k (2π/L, L ≈ 9 Å) is far from the
+    // continuum, so the bounds are wide — a unit slip (√λ read as THz, 2π) or a wrong branch
+    // would leave them
+    let speeds = debye_speeds_km_s(&dir.path().join("vashishta-sic-report"));
+    let (cl, ct) = mean_speeds(&speeds);
+    eprintln!("a-SiC: c_L {cl:.2} km/s, c_T {ct:.2} km/s (per sample {speeds:.2?})");
+    assert!(
+        (5.0..16.0).contains(&cl) && (2.0..9.0).contains(&ct) && cl > ct,
+        "{speeds:?}"
+    );
 }
 
 /// Cu–Zr–Al (Zhou–Johnson–Wadley EAM that vitrum writes): a dense metallic packing (mean bonds
@@ -180,5 +242,13 @@ fn the_cu_zr_al_study_runs_through_lammps_and_gives_a_dense_metallic_glass() {
         ico.is_some_and(|f| (0.0..=1.0).contains(&f)),
         "{}",
         r["sanity"]
+    );
+    // sound: Cu–Zr-based metallic glasses measure c_L ≈ 4.5–5 km/s, c_T ≈ 2.0–2.4 km/s
+    let speeds = debye_speeds_km_s(&dir.path().join("cu-zr-al-report"));
+    let (cl, ct) = mean_speeds(&speeds);
+    eprintln!("Cu–Zr–Al: c_L {cl:.2} km/s, c_T {ct:.2} km/s (per sample {speeds:.2?})");
+    assert!(
+        (3.0..7.0).contains(&cl) && (1.2..3.5).contains(&ct) && cl > ct,
+        "{speeds:?}"
     );
 }
