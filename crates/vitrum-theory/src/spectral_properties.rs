@@ -27,6 +27,10 @@ pub enum SpectralProperty {
     HeatCapacity { kelvin: f64 },
     /// Harmonic vibrational entropy per mode at a temperature (K), in k_B.
     VibrationalEntropy { kelvin: f64 },
+    /// The boson-peak height: the mean of the reduced VDOS D(ω)/ω^(d−1) over the window
+    /// [lo, hi] (the grid's ω unit) that brackets the peak — a linear functional, unlike the
+    /// maximum, so fᵀW predicts it. A Debye spectrum A ω^(d−1) gives A over any window.
+    BosonPeak { lo: f64, hi: f64 },
 }
 
 impl fmt::Display for SpectralProperty {
@@ -36,6 +40,7 @@ impl fmt::Display for SpectralProperty {
             SpectralProperty::MeanFrequency => write!(f, "mean-frequency"),
             SpectralProperty::HeatCapacity { kelvin } => write!(f, "cv:{kelvin}"),
             SpectralProperty::VibrationalEntropy { kelvin } => write!(f, "svib:{kelvin}"),
+            SpectralProperty::BosonPeak { lo, hi } => write!(f, "boson:{lo}..{hi}"),
         }
     }
 }
@@ -43,7 +48,7 @@ impl fmt::Display for SpectralProperty {
 impl FromStr for SpectralProperty {
     type Err = TheoryError;
 
-    /// `m2`, `mean-frequency`, `cv:T`, `svib:T` (T in K).
+    /// `m2`, `mean-frequency`, `cv:T`, `svib:T` (T in K), `boson:LO..HI` (ω in the grid's unit).
     fn from_str(s: &str) -> Result<Self> {
         let bad = |why: String| TheoryError::Invalid(format!("spectral property '{s}': {why}"));
         let kelvin = |t: &str| -> Result<f64> {
@@ -61,8 +66,22 @@ impl FromStr for SpectralProperty {
             None if s.trim() == "mean-frequency" => Ok(SpectralProperty::MeanFrequency),
             Some(("cv", t)) => Ok(SpectralProperty::HeatCapacity { kelvin: kelvin(t)? }),
             Some(("svib", t)) => Ok(SpectralProperty::VibrationalEntropy { kelvin: kelvin(t)? }),
+            Some(("boson", w)) => {
+                let window = w.split_once("..").and_then(|(a, b)| {
+                    Some((a.trim().parse::<f64>().ok()?, b.trim().parse::<f64>().ok()?))
+                });
+                match window {
+                    Some((lo, hi)) if lo >= 0.0 && hi > lo && hi.is_finite() => {
+                        Ok(SpectralProperty::BosonPeak { lo, hi })
+                    }
+                    _ => Err(bad(format!(
+                        "'{w}' is not a window LO..HI with 0 ≤ LO < HI (ω in the grid's unit)"
+                    ))),
+                }
+            }
             _ => Err(bad(
-                "known: m2, mean-frequency, cv:T, svib:T (T in kelvin)".to_string()
+                "known: m2, mean-frequency, cv:T, svib:T (T in kelvin), boson:LO..HI (ω window)"
+                    .to_string(),
             )),
         }
     }
@@ -90,12 +109,21 @@ impl SpectralProperty {
             SpectralProperty::VibrationalEntropy { kelvin } => {
                 format!("S_vib per mode at {kelvin} K (k_B)")
             }
+            SpectralProperty::BosonPeak { lo, hi } => {
+                format!("boson peak: mean D(ω)/ω^(d−1) over ω ∈ [{lo}, {hi}] {f}")
+            }
         }
     }
 
     /// The weights f_k Δω_k with P = Σ_k weight_k D_k, for a spectrum binned at `points` with
-    /// bin `widths` in `units`.
-    pub fn weights(&self, points: &[f64], widths: &[f64], units: UnitSystem) -> Result<Vec<f64>> {
+    /// bin `widths` in `units`, of a `dim`-dimensional glass.
+    pub fn weights(
+        &self,
+        points: &[f64],
+        widths: &[f64],
+        units: UnitSystem,
+        dim: usize,
+    ) -> Result<Vec<f64>> {
         let per_mode = |c: fn(f64) -> f64, kelvin: f64| -> Result<Vec<f64>> {
             if units != UnitSystem::Metal {
                 return Err(TheoryError::Invalid(format!(
@@ -121,6 +149,43 @@ impl SpectralProperty {
             }
             SpectralProperty::HeatCapacity { kelvin } => per_mode(heat_capacity, kelvin),
             SpectralProperty::VibrationalEntropy { kelvin } => per_mode(entropy, kelvin),
+            SpectralProperty::BosonPeak { lo, hi } => {
+                // each bin [ω − Δω/2, ω + Δω/2] counts by its overlap with the window
+                let w: Vec<f64> = points
+                    .iter()
+                    .zip(widths)
+                    .map(|(&omega, &width)| {
+                        let overlap = ((omega + width / 2.0).min(hi)
+                            - (omega - width / 2.0).max(lo))
+                        .max(0.0);
+                        if overlap > 0.0 && omega > 0.0 {
+                            overlap / (hi - lo) / omega.powi(dim as i32 - 1)
+                        } else {
+                            0.0
+                        }
+                    })
+                    .collect();
+                let covered: f64 = points
+                    .iter()
+                    .zip(widths)
+                    .map(|(&o, &d)| ((o + d / 2.0).min(hi) - (o - d / 2.0).max(lo)).max(0.0))
+                    .sum();
+                if covered < 0.999 * (hi - lo) {
+                    return Err(TheoryError::Invalid(format!(
+                        "{self}: the window [{lo}, {hi}] reaches beyond the spectrum's grid \
+                         ({}–{}); choose one inside it",
+                        points
+                            .first()
+                            .zip(widths.first())
+                            .map_or(0.0, |(p, d)| p - d / 2.0),
+                        points
+                            .last()
+                            .zip(widths.last())
+                            .map_or(0.0, |(p, d)| p + d / 2.0),
+                    )));
+                }
+                Ok(w)
+            }
         }
     }
 }
@@ -165,7 +230,7 @@ mod tests {
             kelvin: KELVIN_PER_THZ,
         };
         let one_thz = 1.0 / crate::units::METAL_THZ_PER_SQRT_EIGENVALUE;
-        let w = p.weights(&[one_thz], &[0.5], UnitSystem::Metal).unwrap();
+        let w = p.weights(&[one_thz], &[0.5], UnitSystem::Metal, 3).unwrap();
         assert!((w[0] / 0.5 - c1).abs() < 1e-14);
         assert_eq!(
             SpectralProperty::MeanFrequency.label(UnitSystem::Metal),
@@ -180,15 +245,57 @@ mod tests {
             "⟨ω²⟩ (τ⁻²)"
         );
         let m2 = SpectralProperty::SecondMoment
-            .weights(&[1.0, 3.0], &[2.0, 2.0], UnitSystem::Lj)
+            .weights(&[1.0, 3.0], &[2.0, 2.0], UnitSystem::Lj, 2)
             .unwrap();
         // D = (0.25, 0.25) on bins of width 2 integrates to 1: ⟨ω²⟩ = 0.5·1 + 0.5·9 = 5
         assert!((m2[0] * 0.25 + m2[1] * 0.25 - 5.0).abs() < 1e-15);
     }
 
+    /// The boson-peak height of a Debye spectrum D = A ω^(d−1) is A over any window: exactly
+    /// in 2D (the bin mean of A ω is A ω_k), to the midpoint error Δω²/(12 ω²) in 3D; a window
+    /// beyond the grid is refused.
+    #[test]
+    fn the_boson_peak_height_of_a_debye_spectrum_is_its_level() {
+        let (a, dw) = (0.37, 0.25);
+        let points: Vec<f64> = (0..40).map(|k| (k as f64 + 0.5) * dw).collect();
+        let widths = vec![dw; 40];
+        let p: SpectralProperty = "boson:1.1..3.3".parse().unwrap();
+        for d in [2usize, 3] {
+            // the bin means of A ω^(d−1)
+            let binned: Vec<f64> = points
+                .iter()
+                .map(|w| {
+                    let (lo, hi) = (w - dw / 2.0, w + dw / 2.0);
+                    a * (hi.powi(d as i32) - lo.powi(d as i32)) / (d as f64 * dw)
+                })
+                .collect();
+            let f = p.weights(&points, &widths, UnitSystem::Lj, d).unwrap();
+            let height: f64 = f.iter().zip(&binned).map(|(f, b)| f * b).sum();
+            let tol = if d == 2 {
+                1e-14
+            } else {
+                dw * dw / 12.0 / 1.1_f64.powi(2)
+            };
+            assert!((height / a - 1.0).abs() < tol, "{d}D: {height} vs {a}");
+        }
+        let wide: SpectralProperty = "boson:5..12".parse().unwrap();
+        let e = wide
+            .weights(&points, &widths, UnitSystem::Lj, 2)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("beyond the spectrum's grid"), "{e}");
+        assert!("boson:4..1".parse::<SpectralProperty>().is_err());
+    }
+
     #[test]
     fn names_round_trip_and_errors_explain() {
-        for s in ["m2", "mean-frequency", "cv:300", "svib:77.5"] {
+        for s in [
+            "m2",
+            "mean-frequency",
+            "cv:300",
+            "svib:77.5",
+            "boson:1..4.5",
+        ] {
             let p: SpectralProperty = s.parse().unwrap();
             assert_eq!(p.to_string(), s);
         }
@@ -196,7 +303,7 @@ mod tests {
         let e = "heat".parse::<SpectralProperty>().unwrap_err().to_string();
         assert!(e.contains("known: m2"), "{e}");
         let e = SpectralProperty::HeatCapacity { kelvin: 300.0 }
-            .weights(&[1.0], &[1.0], UnitSystem::Lj)
+            .weights(&[1.0], &[1.0], UnitSystem::Lj, 3)
             .unwrap_err()
             .to_string();
         assert!(e.contains("no ħ"), "{e}");

@@ -88,3 +88,40 @@ fn targets_that_are_not_the_histograms_get_no_ceiling() {
     let why = ceiling::of_dataset(&ds, y.view(), &(120..150)).unwrap_err();
     assert!(why.contains("sample 125"), "{why}");
 }
+
+/// A grid far wider than the spectrum (a metal study's omega_max given in THz: 15.6× too wide)
+/// puts every mode in its first bins; the estimator would then call the spectra noise-free
+/// (the ceiling 1.0000 seen once), so no ceiling is stated and the reason names the unit.
+#[test]
+fn a_grid_many_times_wider_than_the_spectrum_gets_no_ceiling() {
+    let mut ds = Dataset::read(&common::fixture("dataset-ka2d")).unwrap();
+    let eig = ds.arrays.eigenvalues.clone().unwrap();
+    let block = ds
+        .targets
+        .iter_mut()
+        .find(|b| b.entry.kind == vitrum_io::TargetKind::VdosHistogram)
+        .unwrap();
+    let top = *block.entry.grid.edges.last().unwrap();
+    let bins = block.entry.grid.len();
+    let wide = 15.633 * top;
+    block.entry.grid = vitrum_io::Grid::linspace(
+        vitrum_io::Quantity::Omega,
+        "τ⁻¹",
+        0.0,
+        wide,
+        bins,
+        vitrum_io::Binning::Histogram,
+    )
+    .unwrap();
+    // the targets are the histograms on the wide grid, so only the width can be refused
+    let mut y = ndarray::Array2::zeros((eig.nrows(), bins));
+    for (i, mut row) in y.rows_mut().into_iter().enumerate() {
+        let w = vitrum_theory::spectrum::dataset_frequencies(&eig.row(i).to_vec(), 2);
+        row.assign(&ndarray::Array1::from(
+            vitrum_theory::spectrum::histogram_density(&w, wide, bins),
+        ));
+    }
+    let why = ceiling::of_dataset(&ds, y.view(), &(120..150)).unwrap_err();
+    assert!(why.contains("the dataset's ω unit"), "{why}");
+    eprintln!("{why}");
+}

@@ -108,6 +108,19 @@ pub fn of_dataset(
             ));
         }
     }
+    // a grid many times wider than the spectrum (an omega_max in the wrong unit) puts every
+    // mode in the first bins: the estimator would call the spectra noise-free (ceiling 1)
+    let highest = frequencies.iter().flatten().fold(0.0f64, |m, &w| m.max(w));
+    let too_wide = crate::pipeline::sanity::GRID_TOO_WIDE;
+    if omega_max > too_wide * highest {
+        return Err(format!(
+            "the ω grid reaches {omega_max:.4}, {:.1}× the held-out samples' highest mode \
+             ({highest:.4}; more than {too_wide}×): the spectra fill only the first bins and the \
+             estimate would be meaningless — is omega_max in the dataset's ω unit ((eV/Å²/amu)^½ \
+             for metal units, 15.633 THz each)?",
+            omega_max / highest.max(f64::MIN_POSITIVE)
+        ));
+    }
     let noise = histogram_noise(&frequencies, edges).map_err(|e| e.to_string())?;
     let yt = y.slice(vitrum_regress::ndarray::s![test.clone(), ..]);
     let target_variance: Vec<f64> = yt.var_axis(Axis(0), 0.0).to_vec();

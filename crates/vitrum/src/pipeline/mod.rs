@@ -529,6 +529,7 @@ pub fn run(study: &Study, out: &Path, quiet: bool) -> Result<(Outcome, Artifacts
                 &study.report.properties,
                 &selected.target_grid,
                 ds.manifest.units,
+                ds.manifest.dim,
                 (x_train.view(), y_train.view()),
                 (x_test.view(), y_test.view()),
                 name,

@@ -49,6 +49,7 @@ pub fn evaluate(
     names: &[String],
     grid: &Grid,
     units: UnitSystem,
+    dim: usize,
     train: (ArrayView2<f64>, ArrayView2<f64>),
     test: (ArrayView2<f64>, ArrayView2<f64>),
     best: &str,
@@ -58,7 +59,7 @@ pub fn evaluate(
     let mut out = Vec::new();
     for name in names {
         let property: SpectralProperty = name.parse()?;
-        let f = Array1::from(property.weights(&grid.points, &widths, units)?);
+        let f = Array1::from(property.weights(&grid.points, &widths, units, dim)?);
         let p_train = train.1.dot(&f);
         let p_test = test.1.dot(&f);
         let via = predicted.dot(&f);

@@ -98,6 +98,48 @@ pub struct Modes {
     pub frequency_max: f64,
     pub frequency_mean: f64,
     pub unit: String,
+    /// The top of the dataset's VDOS-histogram grid, in `unit`, and the fraction of the
+    /// non-zero modes above it (left out of the targets).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grid_top: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub above_grid_fraction: Option<f64>,
+}
+
+/// A grid whose top is this many times the highest mode holds the spectrum in its first bins:
+/// most likely an `omega_max` in the wrong unit (THz for a metal dataset's √λ).
+pub const GRID_TOO_WIDE: f64 = 4.0;
+
+impl Modes {
+    /// What is wrong with the target grid for these modes, in words, or None.
+    pub fn grid_warning(&self) -> Option<String> {
+        let top = self.grid_top?;
+        let unit_hint = if self.unit == "THz" {
+            " A metal dataset's ω grid is √λ in (eV/Å²/amu)^½, 15.633 THz per unit: a study's \
+             omega_max of 70 THz is 4.48."
+        } else {
+            ""
+        };
+        if top > GRID_TOO_WIDE * self.frequency_max {
+            return Some(format!(
+                "WARNING: the VDOS grid reaches {top:.3} {u}, {:.1}× the highest mode ({:.3} {u}): \
+                 the spectrum fills only its first bins and the fit sees mostly empty ones.{unit_hint}",
+                top / self.frequency_max,
+                self.frequency_max,
+                u = self.unit
+            ));
+        }
+        match self.above_grid_fraction {
+            Some(f) if f > 0.0 => Some(format!(
+                "NOTE: {:.3} % of the non-zero modes lie above the VDOS grid's top ({top:.3} {u}, \
+                 highest mode {:.3} {u}) and are not in the targets.{unit_hint}",
+                100.0 * f,
+                self.frequency_max,
+                u = self.unit
+            )),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -141,6 +183,10 @@ pub struct LocalOrder {
     /// angles whose shortest ring has n bonds, up to [`MAX_RING`]; the rest are longer.
     #[serde(default)]
     pub angle_ring_fractions: Option<Vec<f64>>,
+    /// Monolayers (every sample analysed a sheet in a 3D cell): the mean areal density N/A in
+    /// the sheet's plane (the number density is per cell volume, vacuum included).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub areal_density: Option<f64>,
 }
 
 /// Networks, not packings: shortest-path rings are reported up to this mean coordination.
@@ -167,7 +213,12 @@ pub fn assess(ds: &Dataset, eigenvalues: Option<&Array2<f64>>) -> Sanity {
         random_homonuclear_fraction: homonuclear_bond_fraction
             .and(m.fractions())
             .map(|x| x.iter().map(|v| v * v).sum()),
-        modes: eigenvalues.and_then(|e| modes(e, m.dim, m.units)),
+        modes: eigenvalues.and_then(|e| {
+            let grid_top = ds
+                .target(&vitrum_io::TargetKind::VdosHistogram)
+                .and_then(|b| b.entry.grid.edges.last().copied());
+            modes(e, m.dim, m.units, grid_top)
+        }),
         local_order,
     }
 }
@@ -210,6 +261,7 @@ fn local_order(ds: &Dataset, coordination: &[Coordination]) -> Option<LocalOrder
     // entry 0 counts the angles whose ring is longer than MAX_RING
     let (mut angle_rings, mut network_samples) = (vec![0usize; MAX_RING + 1], 0usize);
     let mut packing_samples = 0usize;
+    let (mut areal_sum, mut monolayers) = (0.0, 0usize);
     for config in &configs {
         let net = vitrum_descriptors::BondNetwork::new(config, &cutoffs).ok()?;
         let counts = net.coordination_counts();
@@ -221,9 +273,14 @@ fn local_order(ds: &Dataset, coordination: &[Coordination]) -> Option<LocalOrder
             .enumerate()
             .for_each(|(z, c)| z_counts[z] += c);
         particles += net.len();
-        let planar = dim == vitrum_io::Dim::Two
-            || vitrum_descriptors::local_order::is_monolayer(config, &net);
-        if planar {
+        let monolayer = vitrum_descriptors::local_order::is_monolayer(config, &net);
+        if monolayer {
+            // the sheet lies in the plane of the first two cell vectors
+            let (a, b) = (config.cell.vector(0), config.cell.vector(1));
+            areal_sum += config.len() as f64 / (a[0] * b[1] - a[1] * b[0]).abs();
+            monolayers += 1;
+        }
+        if dim == vitrum_io::Dim::Two || monolayer {
             let r = net.rings(config).ok()?;
             euler += r.euler_characteristic();
             for (&size, &count) in &r.sizes {
@@ -270,6 +327,7 @@ fn local_order(ds: &Dataset, coordination: &[Coordination]) -> Option<LocalOrder
                 .map(|&c| c as f64 / angles as f64)
                 .collect()
         }),
+        areal_density: (monolayers == configs.len()).then(|| areal_sum / monolayers as f64),
     })
 }
 
@@ -444,7 +502,8 @@ fn homonuclear(ds: &Dataset, coordination: &[Coordination]) -> Option<f64> {
     (all > 0.0).then(|| like / all)
 }
 
-fn modes(e: &Array2<f64>, d: usize, units: UnitSystem) -> Option<Modes> {
+/// The modes of the eigenvalue rows `e`; `grid_top` the VDOS grid's top in the dataset's ω unit.
+fn modes(e: &Array2<f64>, d: usize, units: UnitSystem, grid_top: Option<f64>) -> Option<Modes> {
     if e.nrows() == 0 || e.ncols() <= d {
         return None;
     }
@@ -453,8 +512,9 @@ fn modes(e: &Array2<f64>, d: usize, units: UnitSystem) -> Option<Modes> {
     } else {
         1.0
     };
-    let (mut negative, mut lo, mut hi, mut sum, mut count) =
-        (0, f64::INFINITY, f64::NEG_INFINITY, 0.0, 0usize);
+    let (mut negative, mut lo, mut hi, mut sum, mut count, mut above) =
+        (0, f64::INFINITY, f64::NEG_INFINITY, 0.0, 0usize, 0usize);
+    let grid_top = grid_top.map(|t| t * scale);
     for row in e.rows() {
         let mut by_size: Vec<f64> = row.to_vec();
         by_size.sort_by(|a, b| a.abs().total_cmp(&b.abs()));
@@ -465,6 +525,9 @@ fn modes(e: &Array2<f64>, d: usize, units: UnitSystem) -> Option<Modes> {
         }
         for &l in rest {
             let f = l.max(0.0).sqrt() * scale;
+            if grid_top.is_some_and(|t| f > t) {
+                above += 1;
+            }
             lo = lo.min(f);
             hi = hi.max(f);
             sum += f;
@@ -482,6 +545,8 @@ fn modes(e: &Array2<f64>, d: usize, units: UnitSystem) -> Option<Modes> {
         } else {
             units.frequency_unit().to_string()
         },
+        grid_top,
+        above_grid_fraction: grid_top.map(|_| above as f64 / count as f64),
     })
 }
 
@@ -562,6 +627,13 @@ pub fn lines(s: &Sanity) -> Vec<String> {
                 100.0 * f
             ));
         }
+        if let Some(a) = l.areal_density {
+            out.push(format!(
+                "monolayers: areal density {a:.4} {u}⁻² in the sheet's plane (first {} samples; \
+                 the number density above counts the cell's vacuum too)",
+                l.samples
+            ));
+        }
         if let (Some(r), Some(mean), Some(e)) =
             (&l.ring_fractions, l.mean_ring_size, l.euler_characteristic)
         {
@@ -592,12 +664,35 @@ pub fn lines(s: &Sanity) -> Vec<String> {
             m.unit,
             m.frequency_mean
         ));
+        out.extend(m.grid_warning());
     }
     out
 }
 
 #[cfg(test)]
 mod shell_tests {
+    /// The grid check behind the sanity line: a grid 15.6× wider than the spectrum (THz
+    /// given for a metal dataset's √λ) is flagged with the unit, modes above the grid are
+    /// counted, a grid that holds the spectrum says nothing.
+    #[test]
+    fn a_target_grid_far_wider_than_the_spectrum_or_below_it_is_flagged() {
+        let modes = |top: f64, above: f64| super::Modes {
+            samples: 1,
+            samples_with_negative_modes: 0,
+            frequency_min: 0.1,
+            frequency_max: 10.9,
+            frequency_mean: 4.6,
+            unit: "THz".into(),
+            grid_top: Some(top),
+            above_grid_fraction: Some(above),
+        };
+        let w = modes(15.633 * 10.9, 0.0).grid_warning().unwrap();
+        assert!(w.starts_with("WARNING") && w.contains("4.48"), "{w}");
+        let w = modes(9.0, 0.012).grid_warning().unwrap();
+        assert!(w.starts_with("NOTE: 1.200 %"), "{w}");
+        assert_eq!(modes(12.0, 0.0).grid_warning(), None);
+    }
+
     use super::first_shell;
 
     /// A g(r) on bins: zero core, a noise bump of one bin (smoothed: 1.1, above 1 but below

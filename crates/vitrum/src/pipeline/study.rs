@@ -310,7 +310,8 @@ pub struct ReportSpec {
     pub learning_sizes: Vec<usize>,
     /// Scalar properties of the spectrum scored two ways on the test samples (through the best
     /// model, and by ridge fitted to each directly): `m2`, `mean-frequency`, `cv:T`, `svib:T`
-    /// (T in K; the last two need metal units).
+    /// (T in K; these two need metal units), `boson:LO..HI` (the boson-peak height: mean
+    /// D(ω)/ω^(d−1) over the ω window).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub properties: Vec<String>,
 }
