@@ -158,6 +158,53 @@ pub struct Sanity {
     /// From the structures, when the dataset keeps them.
     #[serde(default)]
     pub local_order: Option<LocalOrder>,
+    /// What a physicist should know before trusting the spectra: a target grid that does not
+    /// fit them, modes stiffer than any bond of these elements.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+/// The stiffest bond stretch of the light elements' glasses, THz: C≡C near 66 (sp carbon
+/// chains; diamond's optical mode is 40, graphene's G band 48). Hydrogen's stretches (C–H ≈ 90,
+/// H–H 125) are excluded by the species check.
+const STIFFEST_BOND_THZ: f64 = 70.0;
+
+/// A note when metal-unit modes lie above [`STIFFEST_BOND_THZ`] in a glass without hydrogen:
+/// no bond of these elements vibrates there, so the potential made them — Tersoff's cutoff
+/// function in amorphous samples (docs/potentials.md, "a-SiC"), LCBOP's rare stiff sheet.
+fn stiff_mode_note(m: &Modes, species: &[String], protocol: &serde_json::Value) -> Option<String> {
+    if m.unit != "THz"
+        || m.frequency_max <= STIFFEST_BOND_THZ
+        || species.iter().any(|s| s.trim() == "H")
+    {
+        return None;
+    }
+    // a generated dataset's manifest holds the generation settings, the protocol inside
+    let lammps = match &protocol["protocol"]["lammps"] {
+        serde_json::Value::Null => &protocol["lammps"],
+        l => l,
+    };
+    let pair = lammps["pair"]
+        .as_array()
+        .map(|p| {
+            p.iter()
+                .filter_map(|c| c.as_str())
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+        .unwrap_or_default();
+    let cause = if pair.contains("tersoff") {
+        " Tersoff's cutoff function is a known source of such spurious stiff modes in amorphous \
+         samples (docs/potentials.md, \"a-SiC\": use vashishta-sic for SiC spectra)."
+    } else {
+        ""
+    };
+    Some(format!(
+        "NOTE: modes reach {:.1} THz, above any bond stretch of these elements (C≡C ≈ 66 THz): \
+         the potential made them, not the glass; the spectrum above {STIFFEST_BOND_THZ} THz is \
+         the potential's.{cause}",
+        m.frequency_max
+    ))
 }
 
 /// Structures analysed for local order: at most this many (the first samples).
@@ -204,6 +251,12 @@ pub fn assess(ds: &Dataset, eigenvalues: Option<&Array2<f64>>) -> Sanity {
         .unwrap_or_default();
     let homonuclear_bond_fraction = homonuclear(ds, &coordination);
     let local_order = local_order(ds, &coordination);
+    let modes = eigenvalues.and_then(|e| {
+        let grid_top = ds
+            .target(&vitrum_io::TargetKind::VdosHistogram)
+            .and_then(|b| b.entry.grid.edges.last().copied());
+        modes(e, m.dim, m.units, grid_top)
+    });
     Sanity {
         dim: m.dim,
         density,
@@ -213,12 +266,17 @@ pub fn assess(ds: &Dataset, eigenvalues: Option<&Array2<f64>>) -> Sanity {
         random_homonuclear_fraction: homonuclear_bond_fraction
             .and(m.fractions())
             .map(|x| x.iter().map(|v| v * v).sum()),
-        modes: eigenvalues.and_then(|e| {
-            let grid_top = ds
-                .target(&vitrum_io::TargetKind::VdosHistogram)
-                .and_then(|b| b.entry.grid.edges.last().copied());
-            modes(e, m.dim, m.units, grid_top)
-        }),
+        notes: modes
+            .iter()
+            .flat_map(|md| {
+                [
+                    md.grid_warning(),
+                    stiff_mode_note(md, &m.species, &m.protocol),
+                ]
+            })
+            .flatten()
+            .collect(),
+        modes,
         local_order,
     }
 }
@@ -664,8 +722,8 @@ pub fn lines(s: &Sanity) -> Vec<String> {
             m.unit,
             m.frequency_mean
         ));
-        out.extend(m.grid_warning());
     }
+    out.extend(s.notes.iter().cloned());
     out
 }
 
@@ -691,6 +749,37 @@ mod shell_tests {
         let w = modes(9.0, 0.012).grid_warning().unwrap();
         assert!(w.starts_with("NOTE: 1.200 %"), "{w}");
         assert_eq!(modes(12.0, 0.0).grid_warning(), None);
+    }
+
+    /// Tersoff a-SiC's 118 THz (issue 13) is named with its cause; the same ν with hydrogen
+    /// present (a C–H stretch is ≈ 90 THz) or a glass below 70 THz says nothing.
+    #[test]
+    fn modes_above_any_bond_stretch_are_named_with_the_potential() {
+        let m = |top: f64| super::Modes {
+            samples: 2,
+            samples_with_negative_modes: 0,
+            frequency_min: 1.0,
+            frequency_max: top,
+            frequency_mean: 25.0,
+            unit: "THz".into(),
+            grid_top: None,
+            above_grid_fraction: None,
+        };
+        let sic = ["Si".to_string(), "C".to_string()];
+        // as a generated dataset's manifest holds it: the settings, the protocol inside
+        let tersoff = serde_json::json!({"protocol": {"lammps": {"pair": [
+            "pair_style tersoff", "pair_coeff * * SiC_Erhart-Albe.tersoff Si C"]}}});
+        let note = super::stiff_mode_note(&m(118.0), &sic, &tersoff).unwrap();
+        assert!(
+            note.contains("118.0 THz") && note.contains("vashishta-sic"),
+            "{note}"
+        );
+        let lcbop = serde_json::json!({"lammps": {"pair": ["pair_style lcbop"]}});
+        let note = super::stiff_mode_note(&m(116.0), &["C".to_string()], &lcbop).unwrap();
+        assert!(!note.contains("Tersoff"), "{note}");
+        let ch = ["C".to_string(), "H".to_string()];
+        assert_eq!(super::stiff_mode_note(&m(118.0), &ch, &tersoff), None);
+        assert_eq!(super::stiff_mode_note(&m(39.6), &sic, &tersoff), None);
     }
 
     use super::first_shell;
