@@ -210,6 +210,16 @@ pub fn omega_grid(
     })
 }
 
+/// Each sample's frequencies ω = √max(λ, 0) from its eigenvalue row, the d lowest dropped: what
+/// every VDOS target is binned from.
+pub fn frequencies(eigenvalues: &Array2<f64>, dim: Dim) -> Vec<Vec<f64>> {
+    eigenvalues
+        .rows()
+        .into_iter()
+        .map(|r| dataset_frequencies(&r.to_vec(), dim.get()))
+        .collect()
+}
+
 /// One target block from the frequencies of every sample.
 pub fn target_block(
     kind: TargetKind,
@@ -441,11 +451,7 @@ pub fn assemble(
     let units = units.unwrap_or(manifest.units);
     manifest.n_samples = n;
     let eig = read_eigenvalues(dir, n)?;
-    let omegas: Vec<Vec<f64>> = eig
-        .rows()
-        .into_iter()
-        .map(|r| dataset_frequencies(&r.to_vec(), dim.get()))
-        .collect();
+    let omegas = frequencies(&eig, dim);
     let features = feature_blocks(&configs, &plan.features, units)?;
     let grid = omega_grid(&omegas, plan.omega_max, plan.omega_bins, units)?;
     let targets = plan
@@ -687,11 +693,7 @@ fn compute_target(ds: &Dataset, kind: TargetKind) -> Result<TargetBlock> {
             let eig = read_eigenvalues(&ds.dir, ds.n_samples()).with_context(|| {
                 format!("computing the '{}' targets the dataset lacks", kind.label())
             })?;
-            let omegas: Vec<Vec<f64>> = eig
-                .rows()
-                .into_iter()
-                .map(|r| dataset_frequencies(&r.to_vec(), dim.get()))
-                .collect();
+            let omegas = frequencies(&eig, dim);
             let grid = match ds.target(&TargetKind::VdosHistogram) {
                 Some(h) => h.entry.grid.clone(),
                 None => omega_grid(&omegas, None, None, ds.manifest.units)?,

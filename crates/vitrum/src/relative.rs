@@ -6,13 +6,12 @@
 //! what the report shows and what the scalar properties mean — ΔC_v, ΔS_vib, ΔM2 against the
 //! reference.
 
-use crate::dataset::{Selected, read_eigenvalues, target_block};
+use crate::dataset::{Selected, frequencies, read_eigenvalues, target_block};
 use anyhow::{Context as _, Result, bail};
 use ndarray::{Array1, Axis};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 use vitrum_io::{Dataset, TargetKind};
-use vitrum_theory::spectrum::dataset_frequencies;
 
 /// The reference a study's targets are relative to, as results.json records it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -75,12 +74,7 @@ pub fn reference_mean(selected: &Selected, ours: &Dataset, reference: &Path) -> 
             reference.display()
         )
     })?;
-    let omegas: Vec<Vec<f64>> = eig
-        .rows()
-        .into_iter()
-        .map(|row| dataset_frequencies(&row.to_vec(), dim.get()))
-        .collect();
-    let block = target_block(kind, &omegas, &selected.target_grid, dim)?;
+    let block = target_block(kind, &frequencies(&eig, dim), &selected.target_grid, dim)?;
     let mean: Array1<f64> = block
         .data
         .mean_axis(Axis(0))
