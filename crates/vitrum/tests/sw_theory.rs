@@ -10,7 +10,6 @@
 mod spectra;
 use spectra::{against_exact, exact_spectrum};
 use std::sync::OnceLock;
-use std::time::Instant;
 use vitrum_descriptors::{PairCutoffs, RdfParams, bond_angles, rdf};
 use vitrum_sim::{NativeSampler, Protocol, Sample, Sampler};
 use vitrum_theory::interactions::sw::StillingerWeber;
@@ -340,26 +339,19 @@ fn the_2d_qca_vdos_with_and_without_three_body_against_the_eigenvalues() {
     assert!(m2_errors[last] < m2_errors[0], "{m2_errors:?}");
 }
 
-/// The cost of a 100-ω × 200-r kernel with the three-body part in 2D (tables built once, as a
-/// backend does per dataset, and the linear response at the default n_k = 256): printed; the
-/// goal is < 1 s (optimised build). Asserted < 5 s so that a slow shared machine does not fail
-/// it, while a regression to the per-entry Bessel evaluation (~10×) would.
+/// A 100-ω × 200-r kernel with the three-body part in 2D (tables built once, as a backend
+/// does per dataset; the linear response at the default n_k = 256) has the grid's shape and is
+/// finite everywhere. Its cost is measured by the criterion bench (`cargo bench -p
+/// vitrum-theory --bench perturbation kernel_sw2d`: tables 157 ms + response 397 ms,
+/// docs/theory.md), not
+/// here: a timed unit test would measure the machine's load.
 #[test]
-fn a_2d_kernel_with_three_body_is_cheap() {
+fn a_2d_kernel_with_three_body_covers_the_grid_and_is_finite() {
     let c = case();
-    let start = Instant::now();
     let (pairs, three) = tables(c, TripletCount::DistinctPairs);
-    let built = start.elapsed().as_secs_f64();
     let wmax = top_frequency(&pairs, &three, &c.g, c.rho);
     let grid = SpectrumGrid::uniform(1.2 * wmax, 100, 0.05 * wmax).unwrap();
-    let start = Instant::now();
     let resp = three_body::linear_response(&pairs, &three, &c.g, c.rho, &grid).unwrap();
-    let kernel = start.elapsed().as_secs_f64();
-    eprintln!(
-        "sw-2d kernel {}×{}: tables {built:.3} s, linear response {kernel:.3} s",
-        resp.kernel.nrows(),
-        resp.kernel.ncols()
-    );
     assert_eq!(resp.kernel.dim(), (100, 200));
-    assert!(built + kernel < 5.0, "{built} + {kernel} s");
+    assert!(resp.kernel.iter().all(|v| v.is_finite()));
 }
