@@ -16,7 +16,9 @@ total-rdf and partial-rdf on the --r-max/--r-bins grid. Descriptors: total-rdf, 
 sq-direct, bond-angles, coordination, neutron-rdf, xray-rdf (docs/pipeline.md lists their
 parameters). Targets:
 vdos-histogram, reduced-vdos, debye-excess (each sample's histogram minus its own Debye model, from
-its sound speeds: needs the structures and a vitrum-theory potential), vdos-broadened-SIGMA.
+its sound speeds: the structures with a vitrum-theory potential, or the speeds LAMMPS-made samples
+record; not slabs), vdos-broadened-SIGMA. Targets relative to a reference dataset: a study's
+[targets] relative_to (docs/pipeline.md).
 
 Examples:
   vitrum featurize ka2d-data --r-max 4 --r-bins 160 --omega-max 80 --omega-bins 50
