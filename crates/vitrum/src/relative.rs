@@ -24,11 +24,16 @@ pub struct Reference {
     pub mean: Vec<f64>,
 }
 
-/// The mean of `reference`'s `kind` spectra on the target grid of `selected`, computed from
-/// the reference's eigenvalues (its stored target grid may differ). The reference must share
-/// the dimension and the unit system: a spectrum in other units is on another ω axis.
-pub fn reference_mean(selected: &Selected, ours: &Dataset, reference: &Path) -> Result<Reference> {
-    let kind = TargetKind::parse(&selected.target_kind).map_err(|e| anyhow::anyhow!(e))?;
+/// The mean of `reference`'s `kind` spectra on the target grid of `selected` (targets of that
+/// kind), computed from the reference's eigenvalues (its stored target grid may differ). The
+/// reference must share the dimension and the unit system: a spectrum in other units is on
+/// another ω axis.
+pub fn reference_mean(
+    kind: TargetKind,
+    selected: &Selected,
+    ours: &Dataset,
+    reference: &Path,
+) -> Result<Reference> {
     if kind == TargetKind::DebyeExcess {
         bail!(
             "[targets] relative_to: the debye-excess target is already each sample's spectrum \

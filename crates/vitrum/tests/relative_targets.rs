@@ -35,7 +35,8 @@ fn study(dir: &Path, name: &str, relative_to: Option<&Path>) -> serde_json::Valu
         &path,
         format!(
             "name = \"{name}\"\n[data]\ndataset = \"{}\"\n[targets]\nkind = \"vdos-histogram\"\n{}\
-             [split]\ntrain = \"0..120\"\ntest = \"120..150\"\n[fit]\nbackends = [\"native-ridge\"]\n",
+             [split]\ntrain = \"0..120\"\ntest = \"120..150\"\n[fit]\nbackends = [\"native-ridge\"]\n\
+             [report]\nlearning_curves = []\nproperties = [\"m2\"]\n",
             fixture("dataset-ka2d").display(),
             relative_to
                 .map(|r| format!("relative_to = \"{}\"\n", r.display()))
@@ -71,6 +72,11 @@ fn histogram(eigenvalues: &[f64], d: usize, n: usize, omega_max: f64) -> Vec<f64
         }
     }
     counts.iter().map(|c| c / (total * width)).collect()
+}
+
+/// The one property of a study's results.json.
+fn a_props(results: &serde_json::Value) -> serde_json::Value {
+    results["properties"][0].clone()
 }
 
 #[test]
@@ -139,6 +145,26 @@ fn targets_relative_to_a_crystal_subtract_its_mean_spectrum_and_keep_the_fit() {
     // ΔD is signed: no Wasserstein distance between densities
     assert!(b["metrics"]["wasserstein1_mean"].is_null());
     assert!(a["metrics"]["wasserstein1_mean"].as_f64().unwrap() > 0.0);
+    // a property of ΔD is the difference from the reference's: ⟨ω²⟩ over the test glasses minus
+    // the crystal's, Σ ω_k² Δω mean_k (exact up to summation order), labelled Δ
+    let (pa, pb) = (&a_props(&absolute), &a_props(&relative));
+    let m2_reference: f64 = centres
+        .iter()
+        .zip(&mean)
+        .map(|(w, m)| w * w * width * m)
+        .sum();
+    let (ta, tb) = (
+        pa["test_mean"].as_f64().unwrap(),
+        pb["test_mean"].as_f64().unwrap(),
+    );
+    eprintln!("⟨ω²⟩: glasses {ta:.4}, crystal {m2_reference:.4}, difference {tb:.4}");
+    assert!(
+        (ta - m2_reference - tb).abs() < 1e-9 * ta,
+        "{ta} − {m2_reference} vs {tb}"
+    );
+    assert!(pb["label"].as_str().unwrap().starts_with("Δ "), "{pb}");
+    let r2 = |p: &serde_json::Value| p["via_spectrum"]["r2"].as_f64().unwrap();
+    assert!((r2(pa) - r2(pb)).abs() < 1e-12, "{pa} vs {pb}");
     let report = std::fs::read_to_string(dir.path().join("relative/report.md")).unwrap();
     assert!(report.contains("relative to a reference"), "{report}");
 }

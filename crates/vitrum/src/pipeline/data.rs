@@ -111,16 +111,16 @@ impl AxisLabels {
 /// The study's feature and target blocks of the dataset, computed when the dataset lacks them.
 /// With `[targets] relative_to`, the targets are relative to the reference's mean spectrum.
 pub fn select(study: &Study, dataset: &Dataset) -> Result<Selected> {
-    let mut selected =
-        crate::dataset::select(dataset, &study.feature_request(), study.target_kind()?)
-            .with_context(|| {
-                format!(
-                    "choosing the study's [features] and [targets] in {}",
-                    dataset.dir.display()
-                )
-            })?;
+    let kind = study.target_kind()?;
+    let mut selected = crate::dataset::select(dataset, &study.feature_request(), kind)
+        .with_context(|| {
+            format!(
+                "choosing the study's [features] and [targets] in {}",
+                dataset.dir.display()
+            )
+        })?;
     if let Some(path) = study.targets.as_ref().and_then(|t| t.relative_to.as_ref()) {
-        let reference = crate::relative::reference_mean(&selected, dataset, path)?;
+        let reference = crate::relative::reference_mean(kind, &selected, dataset, path)?;
         crate::relative::subtract(&mut selected, &reference);
         selected.reference = Some(reference);
     }

@@ -536,6 +536,15 @@ pub fn run(study: &Study, out: &Path, quiet: bool) -> Result<(Outcome, Artifacts
                 pred,
             )
             .context("[report] properties")?
+            .into_iter()
+            .map(|mut p| {
+                // of ΔD, a property is the difference from the reference's
+                if selected.reference.is_some() {
+                    p.label = format!("Δ {} (minus the reference's)", p.label);
+                }
+                p
+            })
+            .collect()
         }
         _ => Vec::new(),
     };
