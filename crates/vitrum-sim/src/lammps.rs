@@ -574,14 +574,18 @@ impl Sampler for LammpsSampler {
             sp.mass = Some(masses[k]);
         }
         let dm = read_dynamical_matrix(&tmp.path().join("out.bin"), config.len(), dim)?;
-        // a LAMMPS-only potential's eigenvectors exist only here: keep the sound speeds they
-        // give (the debye-excess target needs them); a slab has no bulk sound along its normal
-        let sound_speeds = if model.is_none() && protocol.vacuum.is_none() {
-            Some(lammps_sound_speeds(&config, dm.clone())?)
+        // a LAMMPS-only potential's eigenvectors exist only here: one decomposition with
+        // vectors gives the eigenvalues and the sound speeds (the debye-excess target needs
+        // them); a slab has no bulk sound along its normal, and a vitrum-theory potential
+        // recomputes the vectors later, so those take the values alone
+        let (eigenvalues, sound_speeds) = if model.is_none() && protocol.vacuum.is_none() {
+            let (values, vectors) = vitrum_theory::eigen::eigh(dm)?;
+            let speeds =
+                vitrum_theory::sound::sound_speeds_of_modes(&config, &values, vectors.view())?;
+            (values, Some(speeds))
         } else {
-            None
+            (vitrum_theory::eigen::eigvalsh(dm)?, None)
         };
-        let eigenvalues = vitrum_theory::eigen::eigvalsh(dm)?;
         // the last minimisation's "Iterations, force evaluations = I E"
         let niter = log
             .lines()
@@ -633,26 +637,6 @@ impl Sampler for LammpsSampler {
         }
         Ok(sample)
     }
-}
-
-/// Sound speeds of a sample from its (mass-weighted) dynamical matrix: its modes at the
-/// cell's smallest wave vectors, the d lowest (translations) left out.
-fn lammps_sound_speeds(
-    config: &vitrum_io::Configuration,
-    dm: Array2<f64>,
-) -> Result<vitrum_theory::sound::SoundSpeeds> {
-    let d = config.dim.get();
-    let (values, vectors) = vitrum_theory::eigen::eigh(dm)?;
-    let omega: Vec<f64> = values
-        .iter()
-        .enumerate()
-        .map(|(m, l)| if m < d { 0.0 } else { l.max(0.0).sqrt() })
-        .collect();
-    Ok(vitrum_theory::sound::sound_speeds(
-        config,
-        &omega,
-        vectors.view(),
-    )?)
 }
 
 /// (total PE, ‖F‖₂, max |F|) from the script's `RESULT` line.

@@ -91,6 +91,23 @@ pub fn sound_speeds(
     })
 }
 
+/// [`sound_speeds`] from a sample's eigen-decomposition as `eigh` returns it: eigenvalues λ
+/// ascending and the mass-weighted eigenvectors as columns; ω = √max(λ, 0) with the d lowest
+/// (the translations) left out, as in the dataset's histogram.
+pub fn sound_speeds_of_modes(
+    config: &Configuration,
+    eigenvalues: &[f64],
+    vectors: ArrayView2<f64>,
+) -> Result<SoundSpeeds> {
+    let d = config.dim.get();
+    let omega: Vec<f64> = eigenvalues
+        .iter()
+        .enumerate()
+        .map(|(m, l)| if m < d { 0.0 } else { l.max(0.0).sqrt() })
+        .collect();
+    sound_speeds(config, &omega, vectors)
+}
+
 /// The value at which the cumulative weight reaches half the total (values sorted in place).
 fn weighted_median(pairs: &mut [(f64, f64)]) -> Result<f64> {
     pairs.sort_by(|a, b| a.0.total_cmp(&b.0));

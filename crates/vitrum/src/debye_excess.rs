@@ -16,7 +16,7 @@ use vitrum_io::dataset::TargetBlock;
 use vitrum_io::manifest::{BlockEntry, Manifest, TargetKind};
 use vitrum_io::{Configuration, Grid};
 use vitrum_theory::modes::dense_modes;
-use vitrum_theory::sound::{Debye, SoundSpeeds, sound_speeds};
+use vitrum_theory::sound::{Debye, SoundSpeeds, sound_speeds_of_modes};
 use vitrum_theory::spectrum::histogram_density;
 
 /// Where each sample's sound speeds come from: its modes, recomputed with the dataset's
@@ -59,15 +59,7 @@ impl SpeedSource {
             SpeedSource::Potential(model) => {
                 let sys = model.bind(c)?;
                 let (spec, vectors) = dense_modes(model, &sys)?;
-                let d = c.dim.get();
-                // the d lowest (translations) are left out, as in the histogram
-                let omega: Vec<f64> = spec
-                    .eigenvalues
-                    .iter()
-                    .enumerate()
-                    .map(|(m, l)| if m < d { 0.0 } else { l.max(0.0).sqrt() })
-                    .collect();
-                Ok(sound_speeds(c, &omega, vectors.view())?)
+                Ok(sound_speeds_of_modes(c, &spec.eigenvalues, vectors.view())?)
             }
         }
     }
