@@ -21,7 +21,7 @@ use crate::error::{DescriptorError, Result};
 use crate::neighbors::CellList;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use vitrum_io::{Configuration, Dim};
+use vitrum_io::{Cell, Configuration, Dim};
 
 /// Each particle's bonded neighbours (index, minimum-image vector r_j − r_i), sorted by index.
 #[derive(Debug, Clone)]
@@ -338,7 +338,7 @@ pub fn is_monolayer(config: &Configuration, net: &BondNetwork) -> bool {
     if lz - gap >= 0.25 * lz {
         return false;
     }
-    let plane = InPlane::new(a, b);
+    let plane = InPlane::of(&config.cell);
     let bond = net.mean_bond_length();
     let xy: Vec<[f64; 2]> = config.positions.iter().map(|p| [p[0], p[1]]).collect();
     for i in 0..xy.len() {
@@ -349,7 +349,8 @@ pub fn is_monolayer(config: &Configuration, net: &BondNetwork) -> bool {
             }
         }
     }
-    100 * net.crossing_bonds(&xy, &plane) <= net.bond_list().len()
+    let (crossing, bonds) = net.crossing_bonds(&xy, &plane);
+    100 * crossing <= bonds
 }
 
 /// Minimum images in the plane of the cell's first two vectors.
@@ -360,12 +361,15 @@ struct InPlane {
 }
 
 impl InPlane {
-    fn new(a: [f64; 3], b: [f64; 3]) -> InPlane {
-        let det = a[0] * b[1] - a[1] * b[0];
+    /// The plane of `cell`'s first two vectors (its 2D inverse: fractional coordinates along
+    /// them).
+    fn of(cell: &Cell) -> InPlane {
+        let (a, b) = (cell.vector(0), cell.vector(1));
+        let inv = cell.inverse(Dim::Two);
         InPlane {
             a: [a[0], a[1]],
             b: [b[0], b[1]],
-            inv: [[b[1] / det, -b[0] / det], [-a[1] / det, a[0] / det]],
+            inv: [[inv[0][0], inv[0][1]], [inv[1][0], inv[1][1]]],
         }
     }
 
@@ -405,8 +409,8 @@ impl BondNetwork {
     }
 
     /// Bonds whose projection onto the xy plane crosses the projection of another bond (with
-    /// no particle in common).
-    fn crossing_bonds(&self, xy: &[[f64; 2]], plane: &InPlane) -> usize {
+    /// no particle in common), and the number of bonds.
+    fn crossing_bonds(&self, xy: &[[f64; 2]], plane: &InPlane) -> (usize, usize) {
         let bonds = self.bond_list();
         let mut crossing = vec![false; bonds.len()];
         for (m, &(i, j, v)) in bonds.iter().enumerate() {
@@ -427,7 +431,7 @@ impl BondNetwork {
                 }
             }
         }
-        crossing.iter().filter(|&&c| c).count()
+        (crossing.iter().filter(|&&c| c).count(), bonds.len())
     }
 }
 

@@ -172,28 +172,15 @@ const STIFFEST_BOND_THZ: f64 = 70.0;
 /// A note when metal-unit modes lie above [`STIFFEST_BOND_THZ`] in a glass without hydrogen:
 /// no bond of these elements vibrates there, so the potential made them — Tersoff's cutoff
 /// function in amorphous samples (docs/potentials.md, "a-SiC"), LCBOP's rare stiff sheet.
-fn stiff_mode_note(m: &Modes, species: &[String], protocol: &serde_json::Value) -> Option<String> {
+/// `pair` is the potential's LAMMPS pair commands, when it has only those.
+fn stiff_mode_note(m: &Modes, species: &[String], pair: &[String]) -> Option<String> {
     if m.unit != "THz"
         || m.frequency_max <= STIFFEST_BOND_THZ
         || species.iter().any(|s| s.trim() == "H")
     {
         return None;
     }
-    // a generated dataset's manifest holds the generation settings, the protocol inside
-    let lammps = match &protocol["protocol"]["lammps"] {
-        serde_json::Value::Null => &protocol["lammps"],
-        l => l,
-    };
-    let pair = lammps["pair"]
-        .as_array()
-        .map(|p| {
-            p.iter()
-                .filter_map(|c| c.as_str())
-                .collect::<Vec<_>>()
-                .join("; ")
-        })
-        .unwrap_or_default();
-    let cause = if pair.contains("tersoff") {
+    let cause = if pair.iter().any(|c| c.contains("tersoff")) {
         " Tersoff's cutoff function is a known source of such spurious stiff modes in amorphous \
          samples (docs/potentials.md, \"a-SiC\": use vashishta-sic for SiC spectra)."
     } else {
@@ -271,7 +258,7 @@ pub fn assess(ds: &Dataset, eigenvalues: Option<&Array2<f64>>) -> Sanity {
             .flat_map(|md| {
                 [
                     md.grid_warning(),
-                    stiff_mode_note(md, &m.species, &m.protocol),
+                    stiff_mode_note(md, &m.species, &lammps_pair_commands(m)),
                 ]
             })
             .flatten()
@@ -279,6 +266,18 @@ pub fn assess(ds: &Dataset, eigenvalues: Option<&Array2<f64>>) -> Sanity {
         modes,
         local_order,
     }
+}
+
+/// The pair commands of a potential that exists only as LAMMPS commands (the manifest embeds
+/// its `[lammps]` settings as the potential's table); empty otherwise.
+fn lammps_pair_commands(m: &vitrum_io::Manifest) -> Vec<String> {
+    m.potential
+        .as_ref()
+        .filter(|p| p.format == vitrum_io::PotentialFormat::Lammps)
+        .and_then(|p| p.table.clone())
+        .and_then(|t| serde_json::from_value::<vitrum_sim::LammpsSettings>(t).ok())
+        .map(|l| l.pair)
+        .unwrap_or_default()
 }
 
 /// Local order of the first samples' structures, with bonds at each pair's first-shell r_min
@@ -334,8 +333,7 @@ fn local_order(ds: &Dataset, coordination: &[Coordination]) -> Option<LocalOrder
         let monolayer = vitrum_descriptors::local_order::is_monolayer(config, &net);
         if monolayer {
             // the sheet lies in the plane of the first two cell vectors
-            let (a, b) = (config.cell.vector(0), config.cell.vector(1));
-            areal_sum += config.len() as f64 / (a[0] * b[1] - a[1] * b[0]).abs();
+            areal_sum += config.len() as f64 / config.cell.measure(vitrum_io::Dim::Two).abs();
             monolayers += 1;
         }
         if dim == vitrum_io::Dim::Two || monolayer {
@@ -766,15 +764,16 @@ mod shell_tests {
             above_grid_fraction: None,
         };
         let sic = ["Si".to_string(), "C".to_string()];
-        // as a generated dataset's manifest holds it: the settings, the protocol inside
-        let tersoff = serde_json::json!({"protocol": {"lammps": {"pair": [
-            "pair_style tersoff", "pair_coeff * * SiC_Erhart-Albe.tersoff Si C"]}}});
+        let tersoff = [
+            "pair_style tersoff".to_string(),
+            "pair_coeff * * SiC_Erhart-Albe.tersoff Si C".to_string(),
+        ];
         let note = super::stiff_mode_note(&m(118.0), &sic, &tersoff).unwrap();
         assert!(
             note.contains("118.0 THz") && note.contains("vashishta-sic"),
             "{note}"
         );
-        let lcbop = serde_json::json!({"lammps": {"pair": ["pair_style lcbop"]}});
+        let lcbop = ["pair_style lcbop".to_string()];
         let note = super::stiff_mode_note(&m(116.0), &["C".to_string()], &lcbop).unwrap();
         assert!(!note.contains("Tersoff"), "{note}");
         let ch = ["C".to_string(), "H".to_string()];
