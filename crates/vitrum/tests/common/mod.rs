@@ -33,3 +33,25 @@ pub fn succeed(cmd: &mut Command) -> std::process::Output {
     );
     output
 }
+
+/// `vitrum featurize DATA --target vdos-histogram --target debye-excess`, read back: targets[0]
+/// is the histogram, targets[1] the excess. Every excess row integrates to 0 over the grid (the
+/// histogram and the Debye model both hold every mode, ω_D inside the grid): asserted to 1e-12,
+/// round-off of two sums of ≈ 1 over ≤ 100 bins.
+pub fn featurize_debye_excess(data: &Path) -> vitrum::io::Dataset {
+    succeed(vitrum().args(["featurize", "-q"]).arg(data).args([
+        "--target",
+        "vdos-histogram",
+        "--target",
+        "debye-excess",
+    ]));
+    let d = vitrum::io::Dataset::read(data).unwrap();
+    let excess = &d.targets[1];
+    assert_eq!(excess.entry.kind.label(), "debye-excess");
+    let widths = excess.entry.grid.widths();
+    for (s, row) in excess.data.rows().into_iter().enumerate() {
+        let integral: f64 = row.iter().zip(&widths).map(|(v, w)| v * w).sum();
+        assert!(integral.abs() < 1e-12, "sample {s}: ∫ = {integral}");
+    }
+    d
+}
