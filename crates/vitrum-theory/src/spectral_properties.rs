@@ -151,26 +151,12 @@ impl SpectralProperty {
             SpectralProperty::VibrationalEntropy { kelvin } => per_mode(entropy, kelvin),
             SpectralProperty::BosonPeak { lo, hi } => {
                 // each bin [ω − Δω/2, ω + Δω/2] counts by its overlap with the window
-                let w: Vec<f64> = points
-                    .iter()
-                    .zip(widths)
-                    .map(|(&omega, &width)| {
-                        let overlap = ((omega + width / 2.0).min(hi)
-                            - (omega - width / 2.0).max(lo))
-                        .max(0.0);
-                        if overlap > 0.0 && omega > 0.0 {
-                            overlap / (hi - lo) / omega.powi(dim as i32 - 1)
-                        } else {
-                            0.0
-                        }
-                    })
-                    .collect();
-                let covered: f64 = points
+                let overlaps: Vec<f64> = points
                     .iter()
                     .zip(widths)
                     .map(|(&o, &d)| ((o + d / 2.0).min(hi) - (o - d / 2.0).max(lo)).max(0.0))
-                    .sum();
-                if covered < 0.999 * (hi - lo) {
+                    .collect();
+                if overlaps.iter().sum::<f64>() < 0.999 * (hi - lo) {
                     return Err(TheoryError::Invalid(format!(
                         "{self}: the window [{lo}, {hi}] reaches beyond the spectrum's grid \
                          ({}–{}); choose one inside it",
@@ -184,7 +170,17 @@ impl SpectralProperty {
                             .map_or(0.0, |(p, d)| p + d / 2.0),
                     )));
                 }
-                Ok(w)
+                Ok(points
+                    .iter()
+                    .zip(overlaps)
+                    .map(|(&omega, overlap)| {
+                        if overlap > 0.0 && omega > 0.0 {
+                            overlap / (hi - lo) / omega.powi(dim as i32 - 1)
+                        } else {
+                            0.0
+                        }
+                    })
+                    .collect())
             }
         }
     }
